@@ -1,0 +1,177 @@
+"""Parley's one settings module.
+
+Every value an operator may change is read from the environment through the
+typed helpers in config/env.py; docs/configuration.md lists them with their
+defaults. Nothing here is read by application code at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.csp import CSP
+
+from config.env import envbool, envint, envlist, envrate, envsecret, envstr
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(envstr("PARLEY_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+
+DEBUG = envbool("PARLEY_DEBUG", False)
+SECRET_KEY = envsecret("PARLEY_SECRET_KEY", DATA_DIR / "secret_key")
+ALLOWED_HOSTS = envlist("PARLEY_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = envlist("PARLEY_CSRF_TRUSTED_ORIGINS", [])
+SITE_NAME = envstr("PARLEY_SITE_NAME", "Parley")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "parley.accounts",
+    "parley.publishing",
+    "parley.discussion",
+    "parley.api",
+    "parley.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "parley.web.middleware.ReaderTimezoneMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "parley.web.context_processors.site",
+            ],
+        },
+    },
+]
+
+# Database: a SQLite file in the data directory by default; DATABASE_URL picks
+# PostgreSQL (or another SQLite file) instead.
+_default_db = f"sqlite:///{DATA_DIR / 'parley.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(envstr("DATABASE_URL", _default_db), conn_max_age=600)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = None
+    DATABASES["default"]["OPTIONS"] = {
+        # BEGIN IMMEDIATE takes the write lock up front, so two writers queue
+        # instead of failing with "database is locked" on lock upgrade.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        # WAL lets readers run beside the writer. A committed transaction is in
+        # the WAL file before the response is sent, so a killed server loses
+        # nothing; synchronous=FULL also survives power loss.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+            "PRAGMA cache_size=-32000; PRAGMA mmap_size=134217728;"
+        ),
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Caches. "default" is shared by every server process (rate limits): a table in
+# the database for the embedded setup, Redis when REDIS_URL is set. "local" is
+# per process and only holds values whose key carries a version read from the
+# database (rendered threads), so it never serves a stale thread.
+_redis_url = envstr("REDIS_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+        if _redis_url
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "parley_cache"}
+    ),
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "parley-local",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English")]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = envstr("PARLEY_TIME_ZONE", "America/New_York")
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# Security headers. The Content Security Policy allows no inline script.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = envbool("PARLEY_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# Discussion limits. Each is enforced in discussion.actions and tested.
+PARLEY_COMMENT_MAX_LENGTH = envint("PARLEY_COMMENT_MAX_LENGTH", 10_000, minimum=100)
+PARLEY_EDIT_WINDOW_SECONDS = envint("PARLEY_EDIT_WINDOW_SECONDS", 15 * 60, minimum=0)
+# Comments a client may post per period ("COUNT/SECONDS", or "off").
+PARLEY_COMMENT_RATE = envrate("PARLEY_COMMENT_RATE", "10/60")
+# Comments on the first HTML page of a thread and on each "more" page.
+PARLEY_PAGE_SIZE = envint("PARLEY_PAGE_SIZE", 60, minimum=1)
+# Replies indent up to this depth; deeper ones line up and say whom they answer.
+PARLEY_MAX_INDENT = envint("PARLEY_MAX_INDENT", 6, minimum=1)
+# Rendered thread pages and API pages are cached per thread version.
+PARLEY_THREAD_CACHE = envbool("PARLEY_THREAD_CACHE", True)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("PARLEY_LOG_LEVEL", "WARNING")},
+}
+
+# Request bodies beyond this are refused with 413 before anything is parsed.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024

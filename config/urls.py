@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from parley.api.urls import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("parley.accounts.urls")),
+    path("", include("parley.web.urls")),
+]

@@ -1,0 +1,124 @@
+"""What the API accepts and answers, as typed schemas (they make the OpenAPI document)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from ninja import Schema
+from pydantic import ConfigDict, Field
+
+Sort = Literal["oldest", "newest", "replies"]
+
+
+class ErrorOut(Schema):
+    error: str = Field(description="A stable code, e.g. empty, too_long, bad_parent, rate_limited.")
+    message: str = Field(description="What is wrong, written for a person.")
+    field: str | None = None
+    retry_after: int | None = None
+
+
+class CommentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(description="Markdown, at most PARLEY_COMMENT_MAX_LENGTH (10,000) characters. "
+                                  "Quotes: ':::quote comment ID' or ':::quote document ANCHOR', "
+                                  "the quoted words, then ':::' on its own line.")
+    name: str = Field("", description="Required for guests; ignored for logged-in accounts.")
+    email: str = Field("", description="Optional, never shown.")
+    website: str = Field("", description="Optional http(s) address.")
+    parent_id: int | None = Field(None, description="The comment this one replies to.")
+
+
+class CommentEditIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str
+
+
+class AuthorOut(Schema):
+    name: str
+    website: str
+    badge: Literal["", "author", "moderator"]
+
+
+class QuoteOut(Schema):
+    comment_id: int | None
+    document: str | None
+    passage: int | None
+    excerpt: str
+
+
+class CommentOut(Schema):
+    id: int
+    thread_id: int
+    parent_id: int | None
+    depth: int
+    status: Literal["published", "deleted", "pending", "rejected"]
+    author: AuthorOut
+    created_at: datetime
+    edited_at: datetime | None
+    body_html: str
+    reply_count: int
+    permalink: str
+
+
+class CommentDetailOut(CommentOut):
+    body: str
+    quotes: list[QuoteOut]
+
+
+class PostedCommentOut(CommentDetailOut):
+    edit_token: str | None = Field(None, description="Guests: send it as X-Edit-Token to edit or "
+                                                      "delete this comment within the edit window.")
+
+
+class CommentPageOut(Schema):
+    thread_id: int
+    count: int = Field(description="Published comments in the thread.")
+    sort: Sort
+    offset: int
+    limit: int
+    next: str | None = Field(description="The URL of the next page, or null on the last page.")
+    comments: list[CommentOut] = Field(description="In display order: each top-level comment "
+                                                   "followed by its replies; rebuild the tree "
+                                                   "from parent_id.")
+
+
+class ThreadOut(Schema):
+    id: int
+    post_slug: str
+    post_title: str
+    url: str
+    is_open: bool
+    comment_count: int
+
+
+class DocumentOut(Schema):
+    anchor: str
+    kind: str
+    title: str
+    issuer: str
+    place: str
+    occurred_at: datetime
+    timezone: str
+    source_url: str
+    language: str
+    body_html: str
+
+
+class PostOut(Schema):
+    slug: str
+    kind: str
+    title: str
+    published_at: datetime
+    introduction_html: str
+    thread: ThreadOut
+    documents: list[DocumentOut]
+
+
+class RevisionOut(Schema):
+    written_at: datetime
+    replaced_at: datetime
+    body: str
+    body_html: str

@@ -1,0 +1,77 @@
+"""The API object, its error answers, and its OpenAPI document (/api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from parley.api.views import router
+from parley.lib.errors import ActionError
+
+api = NinjaAPI(
+    title="Parley API",
+    version="1.0.0",
+    description="Threads, comments and posts of a Parley site. Errors answer "
+                '{"error": code, "message": text for a person, "field": ...}.',
+    urls_namespace="api-1.0.0",
+    docs_url=None,  # the interactive docs page needs inline script, which the CSP forbids
+)
+api.add_router("/", router)
+
+
+def _error(status: int, code: str, message: str, **extra) -> JsonResponse:
+    return JsonResponse({"error": code, "message": message, **extra}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+@api.exception_handler(ActionError)
+def on_action_error(request: HttpRequest, exc: ActionError):
+    response = JsonResponse(exc.as_dict(), status=exc.status, json_dumps_params={"ensure_ascii": False})
+    if retry := getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(retry)
+    return response
+
+
+def _describe(error: dict) -> tuple[str, str | None]:
+    location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "params", "header")]
+    field = location[-1] if location else None
+    kind = error.get("type", "")
+    if kind == "extra_forbidden":
+        return f"Unknown field “{field}”: leave it out.", field
+    if kind == "missing":
+        return f"The field “{field}” is required.", field
+    if kind in {"json_invalid", "value_error.jsondecode"}:
+        return "The request body is not valid JSON.", None
+    message = error.get("msg", "invalid value")
+    return (f"“{field}”: {message}." if field else f"{message}."), field
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError):
+    errors = exc.errors if isinstance(exc.errors, list) else [exc.errors]
+    first = errors[0] if errors else {}
+    message, field = _describe(first) if isinstance(first, dict) else ("Invalid request.", None)
+    return _error(400, "invalid_request", message, field=field)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError):
+    message = str(exc)
+    if exc.status_code == 400 and "parse request body" in message:
+        if request.content_type != "application/json":
+            return _error(415, "unsupported_media_type",
+                          "Send the request body as JSON, with Content-Type: application/json.")
+        message = "The request body is not valid JSON."
+    return _error(exc.status_code, "invalid_request", message)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig):
+    return _error(413, "too_large", "The request body is too large (at most 256 KB).")
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError):
+    return _error(401, "unauthenticated", "Log in first.")

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Thread(models.Model):
+    """The discussion under one post."""
+
+    post = models.OneToOneField("publishing.Post", on_delete=models.CASCADE, related_name="thread")
+    is_open = models.BooleanField(_("open for comments"), default=True)
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    # Bumped in the same transaction as every change to the thread's comments;
+    # caches of rendered pages are keyed by it, so they can never go stale.
+    version = models.PositiveBigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("thread")
+
+    def __str__(self) -> str:
+        return f"Discussion of {self.post}"
+
+    def get_absolute_url(self) -> str:
+        return self.post.get_absolute_url() + "#comments"
+
+
+class Comment(models.Model):
+    """A reader's comment: a node of the thread's reply tree (adjacency list)."""
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        PENDING = "pending", _("Awaiting review")
+        REJECTED = "rejected", _("Rejected")
+        DELETED = "deleted", _("Deleted")
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="children")
+    # The top-level comment this one hangs under (None for top-level comments):
+    # one indexed query fetches any set of whole subtrees in display order.
+    root = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="+")
+    depth = models.PositiveIntegerField(default=0)
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="comments")
+    author_name = models.CharField(_("name"), max_length=80)
+    author_email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    author_website = models.URLField(_("website"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    body = models.TextField(_("body"))
+    body_html = models.TextField(editable=False)
+    status = models.CharField(max_length=16, choices=Status, default=Status.PUBLISHED)
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    # Direct replies, and (on top-level comments) replies at any depth below.
+    reply_count = models.PositiveIntegerField(default=0)
+    subtree_count = models.PositiveIntegerField(default=0)
+
+    # sha256 of the client's identity and its Idempotency-Key; a retried POST finds it.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True,
+                                       editable=False)
+
+    class Meta:
+        verbose_name = _("comment")
+        indexes = [
+            models.Index(models.F("thread"), Coalesce("root", "id"), models.F("id"),
+                         name="comment_thread_order"),
+            models.Index(fields=["root", "id"], name="comment_subtree"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} by {self.author_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("comment", args=[self.pk])
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.status == self.Status.DELETED
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status in (self.Status.PUBLISHED, self.Status.DELETED)
+
+    @property
+    def edit_deadline(self):
+        return self.created_at + timedelta(seconds=settings.PARLEY_EDIT_WINDOW_SECONDS)
+
+    def in_edit_window(self, now=None) -> bool:
+        return (now or timezone.now()) <= self.edit_deadline
+
+    def badge(self, post_author_id: int | None) -> str:
+        """'author' for the post's author, 'moderator' for moderators, else ''."""
+        if self.author_id is None:
+            return ""
+        if post_author_id is not None and self.author_id == post_author_id:
+            return "author"
+        if self.author and self.author.moderates:
+            return "moderator"
+        return ""
+
+
+class Quote(models.Model):
+    """A passage of an earlier comment or of a source document, quoted in a comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="quotes")
+    position = models.PositiveSmallIntegerField()
+    source_comment = models.ForeignKey(Comment, on_delete=models.SET_NULL, null=True, blank=True,
+                                       related_name="quoted_by")
+    source_document = models.ForeignKey("publishing.SourceDocument", on_delete=models.SET_NULL,
+                                        null=True, blank=True, related_name="quoted_by")
+    passage = models.PositiveIntegerField(null=True, blank=True)
+    excerpt = models.TextField()
+
+    class Meta:
+        ordering = ["comment", "position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(source_comment__isnull=True) | models.Q(source_document__isnull=True),
+                name="quote_has_one_source"),
+        ]
+
+
+class Revision(models.Model):
+    """An earlier version of an edited comment, kept as visible history."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    body_html = models.TextField()
+    written_at = models.DateTimeField()
+    replaced_at = models.DateTimeField(default=timezone.now)
+    replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["comment", "written_at"]

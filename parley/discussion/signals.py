@@ -1,0 +1,7 @@
+"""Events sent after a change has committed (live updates, e-mail and translation attach here)."""
+
+from django.dispatch import Signal
+
+comment_posted = Signal()  # comment=
+comment_edited = Signal()  # comment=
+comment_deleted = Signal()  # comment=

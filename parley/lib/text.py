@@ -1,0 +1,32 @@
+"""Small text helpers shared by the apps."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+
+
+def squash(text: str) -> str:
+    """Collapse runs of whitespace to single spaces and trim the ends."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def comparable(text: str) -> str:
+    """A form of text for "does this excerpt appear there" checks.
+
+    Selections made in a browser differ from the source in whitespace, case,
+    Unicode normalisation and typographic quotes; none of these change meaning.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_QUOTES)
+    return squash(text).casefold()
+
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+
+
+def is_blank(text: str) -> bool:
+    """True for empty text and text of only whitespace or invisible characters."""
+    return not "".join(ch for ch in text if unicodedata.category(ch)[0] not in {"Z", "C"}).strip()

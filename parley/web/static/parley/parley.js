@@ -1,0 +1,130 @@
+/* Parley's page behaviour. Everything works without it; it adds quoting by selection,
+   replying in place, loading more comments in place, and the reader's time zone. */
+(function () {
+  "use strict";
+
+  // Remember the reader's time zone so the server shows times in it.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && document.cookie.indexOf("parley_tz=" + zone) === -1) {
+      document.cookie = "parley_tz=" + zone + "; path=/; max-age=31536000; samesite=lax";
+    }
+  } catch (e) { /* old browser: the site's zone is used */ }
+
+  var form = document.getElementById("reply-form");
+  var body = form && form.querySelector("textarea[name=body]");
+
+  // Guests: remember name, e-mail and website in this browser.
+  var guestFields = ["name", "email", "website"];
+  if (form) {
+    guestFields.forEach(function (field) {
+      var input = form.querySelector("input[name=" + field + "]");
+      if (input && !input.value) { input.value = localStorage.getItem("parley." + field) || ""; }
+    });
+    form.addEventListener("submit", function () {
+      guestFields.forEach(function (field) {
+        var input = form.querySelector("input[name=" + field + "]");
+        if (input) { localStorage.setItem("parley." + field, input.value); }
+      });
+    });
+  }
+
+  function setParent(id, name) {
+    if (!form) { return; }
+    form.querySelector("input[name=parent_id]").value = id || "";
+    var replying = form.querySelector(".replying");
+    if (id) {
+      var link = replying.querySelector(".replying-to");
+      link.textContent = name;
+      link.setAttribute("href", "#c" + id);
+      replying.hidden = false;
+    } else {
+      replying.hidden = true;
+    }
+  }
+
+  function insertQuote(kind, target, text) {
+    if (!body) { return; }
+    text = text.replace(/\s+\n/g, "\n").replace(/\n{2,}/g, "\n").trim();
+    var block = ":::quote " + kind + " " + target + "\n" + text + "\n:::\n\n";
+    var start = body.selectionStart || body.value.length;
+    body.value = body.value.slice(0, start) + block + body.value.slice(start);
+    body.focus();
+    body.selectionStart = body.selectionEnd = start + block.length;
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!(target instanceof Element)) { return; }
+    var reply = target.closest("a[data-reply]");
+    if (reply && form) {
+      event.preventDefault();
+      var node = reply.closest(".node");
+      setParent(reply.getAttribute("data-reply"), node.getAttribute("data-author"));
+      reply.closest(".comment-actions").after(form);
+      body.focus();
+      return;
+    }
+    var cancel = target.closest(".cancel-reply");
+    if (cancel && form) {
+      event.preventDefault();
+      setParent(null);
+      document.querySelector(".discussion-header").after(form);
+      return;
+    }
+    var more = target.closest("a.load-more");
+    if (more) {
+      event.preventDefault();
+      more.textContent = more.textContent + "…";
+      fetch(more.getAttribute("data-partial"), { credentials: "same-origin" })
+        .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.text(); })
+        .then(function (html) {
+          var holder = more.closest(".more");
+          holder.insertAdjacentHTML("beforebegin", html);
+          holder.remove();
+        })
+        .catch(function () { window.location.href = more.getAttribute("href"); });
+    }
+  });
+
+  // Quote by selection: select words in a comment or a document, press the button.
+  var button = document.createElement("button");
+  button.type = "button";
+  button.className = "quote-button";
+  button.textContent = (form && form.getAttribute("data-quote-label")) || "Quote";
+  button.hidden = true;
+  document.body.appendChild(button);
+  var pending = null;
+
+  function sourceOf(node) {
+    var element = node && (node.nodeType === 1 ? node : node.parentElement);
+    if (!element) { return null; }
+    var comment = element.closest(".comment-body[data-comment]");
+    if (comment && !element.closest("blockquote.quote")) { return { kind: "comment", target: comment.getAttribute("data-comment") }; }
+    var passage = element.closest(".passage");
+    var section = element.closest("section.document");
+    if (passage && section) { return { kind: "document", target: section.getAttribute("data-document") }; }
+    return null;
+  }
+
+  document.addEventListener("selectionchange", function () {
+    var selection = window.getSelection();
+    if (!form || !selection || selection.isCollapsed || !selection.rangeCount) { button.hidden = true; pending = null; return; }
+    var from = sourceOf(selection.anchorNode), to = sourceOf(selection.focusNode);
+    var text = selection.toString().trim();
+    if (!from || !to || from.kind !== to.kind || from.target !== to.target || text.length < 2) { button.hidden = true; pending = null; return; }
+    pending = { kind: from.kind, target: from.target, text: text };
+    var rect = selection.getRangeAt(0).getBoundingClientRect();
+    button.style.top = (window.scrollY + rect.bottom + 6) + "px";
+    button.style.left = (window.scrollX + rect.left) + "px";
+    button.hidden = false;
+  });
+
+  button.addEventListener("mousedown", function (event) { event.preventDefault(); });
+  button.addEventListener("click", function () {
+    if (!pending) { return; }
+    insertQuote(pending.kind, pending.target, pending.text);
+    button.hidden = true;
+    window.getSelection().removeAllRanges();
+  });
+})();

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from parley.web import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("posts/<slug:slug>/", views.post_page, name="post"),
+    path("posts/<slug:slug>/comments/", views.post_comment, name="post-comment"),
+    path("posts/<slug:slug>/comments/<int:comment_id>/", views.subtree, name="subtree"),
+    path("c/<int:comment_id>/", views.permalink, name="comment"),
+    path("c/<int:comment_id>/edit/", views.edit_comment, name="comment-edit"),
+    path("c/<int:comment_id>/delete/", views.delete_comment, name="comment-delete"),
+    path("c/<int:comment_id>/history/", views.comment_history, name="comment-history"),
+]
