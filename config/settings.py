@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "parley.discussion",
     "parley.api",
     "parley.web",
+    "parley.demo",
 ]
 
 MIDDLEWARE = [

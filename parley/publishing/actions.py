@@ -42,7 +42,8 @@ def save_document(document: SourceDocument) -> SourceDocument:
     """Save a new or edited document, re-rendering its passages."""
     document.full_clean()
     document.body_html = render.document_html(
-        document.slug, document.body, transcript=document.kind == SourceDocument.Kind.TRANSCRIPT)
+        document.slug, document.body, transcript=document.kind == SourceDocument.Kind.TRANSCRIPT,
+        post_url=document.post.get_absolute_url())
     document.save()
     return document
 

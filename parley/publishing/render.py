@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from parley.lib import markdown
 from parley.lib.sanitize import plain_text
@@ -42,21 +43,25 @@ def passages(body: str, *, transcript: bool) -> list[Passage]:
     return out
 
 
-def document_html(slug: str, body: str, *, transcript: bool) -> SafeString:
+def document_html(slug: str, body: str, *, transcript: bool, post_url: str) -> SafeString:
     parts = []
     for passage in passages(body, transcript=transcript):
         anchor = f"{slug}-p{passage.index}"
+        # Quoting without JavaScript: the link pre-fills the comment form with this passage.
+        quote = format_html('<a class="passage-quote" href="{}?quote=d:{}:{}#reply-form">{}</a>',
+                            post_url, slug, passage.index, _("Quote"))
         if passage.speaker:
             role = "question" if passage.speaker.casefold() in QUESTION_LABELS else "answer"
             parts.append(format_html(
                 '<div class="passage turn turn--{}" id="{}" data-passage="{}">'
-                '<p class="speaker">{}</p><div class="said">{}</div></div>',
+                '<p class="speaker">{}</p><div class="said">{}{}</div></div>',
                 role, anchor, passage.index, passage.speaker, mark_safe(passage.html),  # noqa: S308
+                quote,
             ))
         else:
             parts.append(format_html(
-                '<div class="passage" id="{}" data-passage="{}">{}</div>',
-                anchor, passage.index, mark_safe(passage.html),  # noqa: S308
+                '<div class="passage" id="{}" data-passage="{}">{}{}</div>',
+                anchor, passage.index, mark_safe(passage.html), quote,  # noqa: S308
             ))
     return mark_safe("\n".join(parts))  # noqa: S308  (each part escaped or sanitized above)
 
