@@ -1,0 +1,56 @@
+"""The production server in its own process: real HTTP, and no loss on SIGKILL."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+
+pytestmark = [pytest.mark.server]
+
+
+def _post(url: str, body: dict, key: str) -> tuple[int, dict]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json",
+                                              "Idempotency-Key": key})
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310  (loopback)
+        return response.status, json.loads(response.read())
+
+
+def test_a_2xx_answer_survives_sigkill_of_the_server(server, dossier):
+    from parley.discussion.models import Comment
+
+    status, comment = _post(f"{server.url}/api/v1/threads/{dossier.thread.pk}/comments",
+                            {"name": "Durable Dora", "body": "Committed before the answer."}, "k1")
+    server.kill()  # no graceful shutdown: the comment must already be on disk
+    assert status == 201
+    stored = Comment.objects.get(pk=comment["id"])
+    assert stored.body == "Committed before the answer."
+
+
+def test_a_retried_post_after_a_crash_returns_the_first_comment(server, dossier, tmp_path):
+    from parley.discussion.models import Comment
+    from tests.conftest import Server
+
+    url = f"{server.url}/api/v1/threads/{dossier.thread.pk}/comments"
+    _status, first = _post(url, {"name": "Retry Rui", "body": "Once only."}, "retry-1")
+    server.kill()
+    (tmp_path / "second").mkdir()
+    again = Server(tmp_path / "second").start()
+    try:
+        status, second = _post(f"{again.url}/api/v1/threads/{dossier.thread.pk}/comments",
+                               {"name": "Retry Rui", "body": "Once only."}, "retry-1")
+    finally:
+        again.stop()
+    assert status == 201 and second["id"] == first["id"]
+    assert Comment.objects.filter(body="Once only.").count() == 1
+
+
+def test_pages_and_static_files_are_served(server, dossier):
+    with urllib.request.urlopen(f"{server.url}/posts/lastovo/", timeout=10) as response:  # noqa: S310
+        html = response.read().decode()
+        assert response.headers["Content-Security-Policy"]
+    assert "The Lastovo crossing" in html
+    with urllib.request.urlopen(f"{server.url}/static/parley/parley.css", timeout=10) as response:  # noqa: S310
+        assert b"--accent" in response.read()
