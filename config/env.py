@@ -45,6 +45,13 @@ def envint(name: str, default: int, *, minimum: int | None = None) -> int:
     return value
 
 
+def envchoice(name: str, default: str, choices: set[str]) -> str:
+    value = os.environ.get(name, default).strip().upper()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(sorted(choices))}, not {value!r}.")
+    return value
+
+
 def envlist(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

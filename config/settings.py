@@ -12,7 +12,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from config.env import envbool, envint, envlist, envrate, envsecret, envstr
+from config.env import envbool, envchoice, envint, envlist, envrate, envsecret, envstr
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("PARLEY_DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -75,6 +75,7 @@ TEMPLATES = [
 # PostgreSQL (or another SQLite file) instead.
 _default_db = f"sqlite:///{DATA_DIR / 'parley.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(envstr("DATABASE_URL", _default_db), conn_max_age=600)}
+_sqlite_synchronous = envchoice("PARLEY_SQLITE_SYNCHRONOUS", "NORMAL", {"NORMAL", "FULL"})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = None
     DATABASES["default"]["OPTIONS"] = {
@@ -83,10 +84,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         # WAL lets readers run beside the writer. A committed transaction is in
-        # the WAL file before the response is sent, so a killed server loses
-        # nothing; synchronous=FULL also survives power loss.
+        # the WAL file before the answer is sent, so a killed server loses
+        # nothing with synchronous=NORMAL; FULL also survives power loss, at the
+        # cost of an fsync per commit (docs/decisions/0004-sqlite-durability.md).
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous="
+            + _sqlite_synchronous + "; PRAGMA foreign_keys=ON;"
             "PRAGMA cache_size=-32000; PRAGMA mmap_size=134217728;"
         ),
     }

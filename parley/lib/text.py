@@ -27,6 +27,10 @@ def comparable(text: str) -> str:
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 
 
+# Anything but whitespace, control characters and zero-width or invisible format characters.
+_VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
 def is_blank(text: str) -> bool:
     """True for empty text and text of only whitespace or invisible characters."""
-    return not "".join(ch for ch in text if unicodedata.category(ch)[0] not in {"Z", "C"}).strip()
+    return _VISIBLE.search(text) is None
