@@ -48,7 +48,9 @@ def envint(name: str, default: int, *, minimum: int | None = None) -> int:
 def envchoice(name: str, default: str, choices: set[str]) -> str:
     value = os.environ.get(name, default).strip().upper()
     if value not in choices:
-        raise ImproperlyConfigured(f"{name} must be one of {', '.join(sorted(choices))}, not {value!r}.")
+        raise ImproperlyConfigured(
+            f"{name} must be one of {', '.join(sorted(choices))}, not {value!r}."
+        )
     return value
 
 

@@ -74,7 +74,9 @@ TEMPLATES = [
 # Database: a SQLite file in the data directory by default; DATABASE_URL picks
 # PostgreSQL (or another SQLite file) instead.
 _default_db = f"sqlite:///{DATA_DIR / 'parley.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(envstr("DATABASE_URL", _default_db), conn_max_age=600)}
+DATABASES = {
+    "default": dj_database_url.parse(envstr("DATABASE_URL", _default_db), conn_max_age=600)
+}
 _sqlite_synchronous = envchoice("PARLEY_SQLITE_SYNCHRONOUS", "NORMAL", {"NORMAL", "FULL"})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = None
@@ -89,7 +91,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # cost of an fsync per commit (docs/decisions/0004-sqlite-durability.md).
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous="
-            + _sqlite_synchronous + "; PRAGMA foreign_keys=ON;"
+            + _sqlite_synchronous
+            + "; PRAGMA foreign_keys=ON;"
             "PRAGMA cache_size=-32000; PRAGMA mmap_size=134217728;"
         ),
     }

@@ -46,24 +46,35 @@ def no_rate_limit(settings):
 def editor(db):
     from parley.accounts.models import User
 
-    return User.objects.create_user("editor", "editor@example.org", "editor-pass-1234",
-                                    display_name="Mara Editor", is_staff=True)
+    return User.objects.create_user(
+        "editor",
+        "editor@example.org",
+        "editor-pass-1234",
+        display_name="Mara Editor",
+        is_staff=True,
+    )
 
 
 @pytest.fixture
 def moderator(db):
     from parley.accounts.models import User
 
-    return User.objects.create_user("moderator", "mod@example.org", "moderator-pass-1234",
-                                    display_name="Moe Moderator", is_moderator=True)
+    return User.objects.create_user(
+        "moderator",
+        "mod@example.org",
+        "moderator-pass-1234",
+        display_name="Moe Moderator",
+        is_moderator=True,
+    )
 
 
 @pytest.fixture
 def rosa(db):
     from parley.accounts.models import User
 
-    return User.objects.create_user("rosa", "rosa@example.org", "rosa-pass-1234",
-                                    display_name="Rosa Lima")
+    return User.objects.create_user(
+        "rosa", "rosa@example.org", "rosa-pass-1234", display_name="Rosa Lima"
+    )
 
 
 def guest(name: str, client: str = "", **extra):
@@ -100,22 +111,53 @@ def dossier(db, editor):
     """A dossier whose documents were entered out of order, with an empty open thread."""
     from parley.publishing.actions import add_document, create_post
 
-    post = create_post(kind="dossier", slug="lastovo", title="The Lastovo crossing",
-                       introduction="Three documents on the **reopening**.", author=editor,
-                       published_at=vienna(2022, 2, 4, 18, 0))
-    add_document(post, kind="transcript", slug="briefing", title="Press briefing",
-                 issuer="Ministry of Foreign Affairs", place="Vienna",
-                 occurred_at=vienna(2022, 2, 3, 11, 0), timezone="Europe/Vienna",
-                 source_url="https://example.org/briefing", language="en", body=TRANSCRIPT)
-    add_document(post, kind="letter", slug="letter", title="Letter to the Minister",
-                 issuer="Embassy of Ostrava", place="Vienna",
-                 occurred_at=vienna(2022, 2, 1, 9, 30), timezone="Europe/Vienna",
-                 source_url="https://example.org/letter.pdf", language="en", body=LETTER)
-    add_document(post, kind="press_release", slug="press", title="Ministry welcomes reopening",
-                 issuer="Ministry of Trade", place="Lisbon",
-                 occurred_at=datetime(2022, 2, 2, 15, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Lisbon")),
-                 timezone="Europe/Lisbon", source_url="https://example.org/press",
-                 language="pt", body=PRESS)
+    post = create_post(
+        kind="dossier",
+        slug="lastovo",
+        title="The Lastovo crossing",
+        introduction="Three documents on the **reopening**.",
+        author=editor,
+        published_at=vienna(2022, 2, 4, 18, 0),
+    )
+    add_document(
+        post,
+        kind="transcript",
+        slug="briefing",
+        title="Press briefing",
+        issuer="Ministry of Foreign Affairs",
+        place="Vienna",
+        occurred_at=vienna(2022, 2, 3, 11, 0),
+        timezone="Europe/Vienna",
+        source_url="https://example.org/briefing",
+        language="en",
+        body=TRANSCRIPT,
+    )
+    add_document(
+        post,
+        kind="letter",
+        slug="letter",
+        title="Letter to the Minister",
+        issuer="Embassy of Ostrava",
+        place="Vienna",
+        occurred_at=vienna(2022, 2, 1, 9, 30),
+        timezone="Europe/Vienna",
+        source_url="https://example.org/letter.pdf",
+        language="en",
+        body=LETTER,
+    )
+    add_document(
+        post,
+        kind="press_release",
+        slug="press",
+        title="Ministry welcomes reopening",
+        issuer="Ministry of Trade",
+        place="Lisbon",
+        occurred_at=datetime(2022, 2, 2, 15, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Lisbon")),
+        timezone="Europe/Lisbon",
+        source_url="https://example.org/press",
+        language="pt",
+        body=PRESS,
+    )
     return post
 
 
@@ -133,8 +175,12 @@ def post_as():
         from parley.discussion.actions import Commenter
 
         commenter = Commenter(user=user, name=name if user is None else "", **extra)
-        return post_comment(thread, commenter=commenter, body=body,
-                            parent_id=parent.pk if parent is not None else None)
+        return post_comment(
+            thread,
+            commenter=commenter,
+            body=body,
+            parent_id=parent.pk if parent is not None else None,
+        )
 
     return _post
 
@@ -171,13 +217,20 @@ class Server:
         db = connection.settings_dict
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "PARLEY_DATA_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1",
-                    "DJANGO_SETTINGS_MODULE": "config.settings", **(env or {})}
+        self.env = {
+            **os.environ,
+            "PARLEY_DATA_DIR": str(tmp_path),
+            "PYTHONUNBUFFERED": "1",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            **(env or {}),
+        }
         if db["ENGINE"].endswith("sqlite3"):
             self.env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
         else:
-            self.env["DATABASE_URL"] = (f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:"
-                                        f"{db['PORT'] or 5432}/{db['NAME']}")
+            self.env["DATABASE_URL"] = (
+                f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:"
+                f"{db['PORT'] or 5432}/{db['NAME']}"
+            )
         self.process: subprocess.Popen | None = None
         self.log = tmp_path / "server.log"
 
@@ -185,8 +238,12 @@ class Server:
         parley = str(Path(sys.executable).with_name("parley"))
         self.process = subprocess.Popen(  # noqa: S603
             [parley, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"],
-            env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT, cwd=ROOT,
-            start_new_session=True)
+            env=self.env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            start_new_session=True,
+        )
         wait_for(self.url + "/")
         return self
 
@@ -225,18 +282,31 @@ def browser():
 
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--disable-dev-shm-usage"])
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
         yield instance
         instance.close()
 
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB",
-                                  timezone_id="Europe/Lisbon", base_url=live_server.url)
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900},
+        locale="en-GB",
+        timezone_id="Europe/Lisbon",
+        base_url=live_server.url,
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -6,8 +6,9 @@ from parley.accounts.models import User
 
 
 class SignupForm(UserCreationForm):
-    email = forms.EmailField(label=_("E-mail"), required=False,
-                             help_text=_("Optional. Never shown to other readers."))
+    email = forms.EmailField(
+        label=_("E-mail"), required=False, help_text=_("Optional. Never shown to other readers.")
+    )
 
     class Meta(UserCreationForm.Meta):
         model = User

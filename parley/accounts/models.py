@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 def validate_timezone(value: str) -> None:
     if value and value not in zoneinfo.available_timezones():
-        raise ValidationError(_("%(value)s is not a time zone name such as Europe/Lisbon."),
-                              params={"value": value})
+        raise ValidationError(
+            _("%(value)s is not a time zone name such as Europe/Lisbon."), params={"value": value}
+        )
 
 
 class User(AbstractUser):
@@ -23,11 +24,15 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=80, blank=True)
     website = models.URLField(_("website"), max_length=200, blank=True)
     timezone = models.CharField(
-        _("time zone"), max_length=64, blank=True, validators=[validate_timezone],
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_timezone],
         help_text=_("Times are shown in this zone. Empty: the zone your browser reports."),
     )
     is_moderator = models.BooleanField(
-        _("moderator"), default=False,
+        _("moderator"),
+        default=False,
         help_text=_("Moderators get a badge on their comments and may edit or remove any comment."),
     )
 

@@ -16,10 +16,13 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome, %(name)s. You are logged in.") % {"name": user.public_name})
+        messages.success(
+            request, _("Welcome, %(name)s. You are logged in.") % {"name": user.public_name}
+        )
         return redirect(request.POST.get("next") or "home")
-    return render(request, "registration/signup.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -30,5 +33,6 @@ def account(request):
         form.save()
         messages.success(request, _("Your settings were saved."))
         return redirect("account")
-    return render(request, "registration/account.html", {"form": form},
-                  status=400 if form.errors else 200)
+    return render(
+        request, "registration/account.html", {"form": form}, status=400 if form.errors else 200
+    )

@@ -21,9 +21,11 @@ class ErrorOut(Schema):
 class CommentIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    body: str = Field(description="Markdown, at most PARLEY_COMMENT_MAX_LENGTH (10,000) characters. "
-                                  "Quotes: ':::quote comment ID' or ':::quote document ANCHOR', "
-                                  "the quoted words, then ':::' on its own line.")
+    body: str = Field(
+        description="Markdown, at most PARLEY_COMMENT_MAX_LENGTH (10,000) characters. "
+        "Quotes: ':::quote comment ID' or ':::quote document ANCHOR', "
+        "the quoted words, then ':::' on its own line."
+    )
     name: str = Field("", description="Required for guests; ignored for logged-in accounts.")
     email: str = Field("", description="Optional, never shown.")
     website: str = Field("", description="Optional http(s) address.")
@@ -69,8 +71,11 @@ class CommentDetailOut(CommentOut):
 
 
 class PostedCommentOut(CommentDetailOut):
-    edit_token: str | None = Field(None, description="Guests: send it as X-Edit-Token to edit or "
-                                                      "delete this comment within the edit window.")
+    edit_token: str | None = Field(
+        None,
+        description="Guests: send it as X-Edit-Token to edit or "
+        "delete this comment within the edit window.",
+    )
 
 
 class CommentPageOut(Schema):
@@ -80,9 +85,11 @@ class CommentPageOut(Schema):
     offset: int
     limit: int
     next: str | None = Field(description="The URL of the next page, or null on the last page.")
-    comments: list[CommentOut] = Field(description="In display order: each top-level comment "
-                                                   "followed by its replies; rebuild the tree "
-                                                   "from parent_id.")
+    comments: list[CommentOut] = Field(
+        description="In display order: each top-level comment "
+        "followed by its replies; rebuild the tree "
+        "from parent_id."
+    )
 
 
 class ThreadOut(Schema):

@@ -14,7 +14,7 @@ api = NinjaAPI(
     title="Parley API",
     version="1.0.0",
     description="Threads, comments and posts of a Parley site. Errors answer "
-                '{"error": code, "message": text for a person, "field": ...}.',
+    '{"error": code, "message": text for a person, "field": ...}.',
     urls_namespace="api-1.0.0",
     docs_url=None,  # the interactive docs page needs inline script, which the CSP forbids
 )
@@ -22,20 +22,29 @@ api.add_router("/", router)
 
 
 def _error(status: int, code: str, message: str, **extra) -> JsonResponse:
-    return JsonResponse({"error": code, "message": message, **extra}, status=status,
-                        json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"error": code, "message": message, **extra},
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 @api.exception_handler(ActionError)
 def on_action_error(request: HttpRequest, exc: ActionError):
-    response = JsonResponse(exc.as_dict(), status=exc.status, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        exc.as_dict(), status=exc.status, json_dumps_params={"ensure_ascii": False}
+    )
     if retry := getattr(exc, "retry_after", None):
         response["Retry-After"] = str(retry)
     return response
 
 
 def _describe(error: dict) -> tuple[str, str | None]:
-    location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload", "query", "params", "header")]
+    location = [
+        str(part)
+        for part in error.get("loc", ())
+        if part not in ("body", "payload", "query", "params", "header")
+    ]
     field = location[-1] if location else None
     kind = error.get("type", "")
     if kind == "extra_forbidden":
@@ -61,8 +70,11 @@ def on_http_error(request: HttpRequest, exc: HttpError):
     message = str(exc)
     if exc.status_code == 400 and "parse request body" in message:
         if request.content_type != "application/json":
-            return _error(415, "unsupported_media_type",
-                          "Send the request body as JSON, with Content-Type: application/json.")
+            return _error(
+                415,
+                "unsupported_media_type",
+                "Send the request body as JSON, with Content-Type: application/json.",
+            )
         message = "The request body is not valid JSON."
     return _error(exc.status_code, "invalid_request", message)
 

@@ -26,14 +26,17 @@ def _csrf_for_sessions(request: HttpRequest) -> None:
     if request.user.is_authenticated:
         failure = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})
         if failure is not None:
-            raise Forbidden(_("Logged-in requests must carry the CSRF token (X-CSRFToken header)."),
-                            code="csrf")
+            raise Forbidden(
+                _("Logged-in requests must carry the CSRF token (X-CSRFToken header)."), code="csrf"
+            )
 
 
 def _require_json(request: HttpRequest) -> None:
     if request.content_type != "application/json":
-        raise Invalid(_("Send the request body as JSON, with Content-Type: application/json."),
-                      code="unsupported_media_type")
+        raise Invalid(
+            _("Send the request body as JSON, with Content-Type: application/json."),
+            code="unsupported_media_type",
+        )
 
 
 def _user(request: HttpRequest):
@@ -53,21 +56,40 @@ def _badge(row: dict, post_author_id: int | None) -> str:
 def _comment_dict(row: dict, post_author_id: int | None) -> dict:
     deleted = row["status"] == Comment.Status.DELETED
     return {
-        "id": row["id"], "thread_id": row["thread_id"], "parent_id": row["parent_id"],
-        "depth": row["depth"], "status": row["status"],
-        "author": {"name": "" if deleted else row["author_name"],
-                   "website": "" if deleted else row["author_website"],
-                   "badge": "" if deleted else _badge(row, post_author_id)},
+        "id": row["id"],
+        "thread_id": row["thread_id"],
+        "parent_id": row["parent_id"],
+        "depth": row["depth"],
+        "status": row["status"],
+        "author": {
+            "name": "" if deleted else row["author_name"],
+            "website": "" if deleted else row["author_website"],
+            "badge": "" if deleted else _badge(row, post_author_id),
+        },
         "created_at": row["created_at"].isoformat(),
         "edited_at": row["edited_at"].isoformat() if row["edited_at"] else None,
-        "body_html": row["body_html"], "reply_count": row["reply_count"],
+        "body_html": row["body_html"],
+        "reply_count": row["reply_count"],
         "permalink": f"/c/{row['id']}/",
     }
 
 
-ROW_FIELDS = ("id", "thread_id", "parent_id", "depth", "status", "author_id", "author_name",
-              "author_website", "author__is_moderator", "author__is_superuser", "created_at",
-              "edited_at", "body_html", "reply_count")
+ROW_FIELDS = (
+    "id",
+    "thread_id",
+    "parent_id",
+    "depth",
+    "status",
+    "author_id",
+    "author_name",
+    "author_website",
+    "author__is_moderator",
+    "author__is_superuser",
+    "created_at",
+    "edited_at",
+    "body_html",
+    "reply_count",
+)
 
 
 def _detail(comment: Comment, *, edit_token: str | None = None) -> dict:
@@ -78,9 +100,12 @@ def _detail(comment: Comment, *, edit_token: str | None = None) -> dict:
     out = _comment_dict(row, post_author_id)
     out["body"] = comment.body
     out["quotes"] = [
-        {"comment_id": q.source_comment_id,
-         "document": q.source_document.slug if q.source_document else None,
-         "passage": q.passage, "excerpt": q.excerpt}
+        {
+            "comment_id": q.source_comment_id,
+            "document": q.source_document.slug if q.source_document else None,
+            "passage": q.passage,
+            "excerpt": q.excerpt,
+        }
         for q in comment.quotes.select_related("source_document")
     ]
     if edit_token:
@@ -89,9 +114,14 @@ def _detail(comment: Comment, *, edit_token: str | None = None) -> dict:
 
 
 def _thread_dict(thread: Thread) -> dict:
-    return {"id": thread.pk, "post_slug": thread.post.slug, "post_title": thread.post.title,
-            "url": thread.post.get_absolute_url(), "is_open": thread.is_open,
-            "comment_count": thread.comment_count}
+    return {
+        "id": thread.pk,
+        "post_slug": thread.post.slug,
+        "post_title": thread.post.title,
+        "url": thread.post.get_absolute_url(),
+        "is_open": thread.is_open,
+        "comment_count": thread.comment_count,
+    }
 
 
 @router.get("/posts/{slug}", response={200: schemas.PostOut, 404: schemas.ErrorOut}, tags=["posts"])
@@ -100,18 +130,36 @@ def get_post(request: HttpRequest, slug: str):
     thread = access.access_thread_for_post(slug)
     post: Post = thread.post
     documents = [
-        {"anchor": d.slug, "kind": d.kind, "title": d.title, "issuer": d.issuer, "place": d.place,
-         "occurred_at": d.occurred_at, "timezone": d.timezone, "source_url": d.source_url,
-         "language": d.language, "body_html": d.body_html}
+        {
+            "anchor": d.slug,
+            "kind": d.kind,
+            "title": d.title,
+            "issuer": d.issuer,
+            "place": d.place,
+            "occurred_at": d.occurred_at,
+            "timezone": d.timezone,
+            "source_url": d.source_url,
+            "language": d.language,
+            "body_html": d.body_html,
+        }
         for d in post.documents.all()
     ]
-    return {"slug": post.slug, "kind": post.kind, "title": post.title,
-            "published_at": post.published_at, "introduction_html": post.introduction_html,
-            "thread": _thread_dict(thread), "documents": documents}
+    return {
+        "slug": post.slug,
+        "kind": post.kind,
+        "title": post.title,
+        "published_at": post.published_at,
+        "introduction_html": post.introduction_html,
+        "thread": _thread_dict(thread),
+        "documents": documents,
+    }
 
 
-@router.get("/threads/{thread_id}", response={200: schemas.ThreadOut, 404: schemas.ErrorOut},
-            tags=["threads"])
+@router.get(
+    "/threads/{thread_id}",
+    response={200: schemas.ThreadOut, 404: schemas.ErrorOut},
+    tags=["threads"],
+)
 def get_thread(request: HttpRequest, thread_id: int):
     return _thread_dict(access.access_thread(thread_id))
 
@@ -119,13 +167,16 @@ def get_thread(request: HttpRequest, thread_id: int):
 class PageParams(schemas.Schema):
     sort: schemas.Sort = "oldest"
     offset: int = schemas.Field(0, ge=0, le=10_000_000)
-    limit: int = schemas.Field(100, ge=1, le=queries.API_MAX_LIMIT,
-                               description=f"At most {queries.API_MAX_LIMIT}.")
+    limit: int = schemas.Field(
+        100, ge=1, le=queries.API_MAX_LIMIT, description=f"At most {queries.API_MAX_LIMIT}."
+    )
 
 
-@router.get("/threads/{thread_id}/comments",
-            response={200: schemas.CommentPageOut, 304: None, 404: schemas.ErrorOut},
-            tags=["threads"])
+@router.get(
+    "/threads/{thread_id}/comments",
+    response={200: schemas.CommentPageOut, 304: None, 404: schemas.ErrorOut},
+    tags=["threads"],
+)
 def list_comments(request: HttpRequest, thread_id: int, params: Query[PageParams]):
     """A page of a thread's comments in display order. Cached per thread version, with an ETag."""
     thread = access.access_thread(thread_id)
@@ -135,88 +186,149 @@ def list_comments(request: HttpRequest, thread_id: int, params: Query[PageParams
     cache = caches["local"]
     body = cache.get(etag) if settings.PARLEY_THREAD_CACHE else None
     if body is None:
-        rows = list(queries.ordered(thread, params.sort)
-                    .values(*ROW_FIELDS)[params.offset : params.offset + params.limit + 1])
+        rows = list(
+            queries.ordered(thread, params.sort).values(*ROW_FIELDS)[
+                params.offset : params.offset + params.limit + 1
+            ]
+        )
         more = len(rows) > params.limit
         post_author_id = thread.post.author_id
         next_url = None
         if more:
-            next_url = (f"/api/v1/threads/{thread.pk}/comments?sort={params.sort}"
-                        f"&offset={params.offset + params.limit}&limit={params.limit}")
-        body = json.dumps({
-            "thread_id": thread.pk, "count": thread.comment_count, "sort": params.sort,
-            "offset": params.offset, "limit": params.limit, "next": next_url,
-            "comments": [_comment_dict(row, post_author_id) for row in rows[: params.limit]],
-        }, ensure_ascii=False, separators=(",", ":")).encode()
+            next_url = (
+                f"/api/v1/threads/{thread.pk}/comments?sort={params.sort}"
+                f"&offset={params.offset + params.limit}&limit={params.limit}"
+            )
+        body = json.dumps(
+            {
+                "thread_id": thread.pk,
+                "count": thread.comment_count,
+                "sort": params.sort,
+                "offset": params.offset,
+                "limit": params.limit,
+                "next": next_url,
+                "comments": [_comment_dict(row, post_author_id) for row in rows[: params.limit]],
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
         if settings.PARLEY_THREAD_CACHE:
             cache.set(etag, body, timeout=3600)
-    return HttpResponse(body, content_type="application/json",
-                        headers={"ETag": etag, "Cache-Control": "no-cache"})
+    return HttpResponse(
+        body, content_type="application/json", headers={"ETag": etag, "Cache-Control": "no-cache"}
+    )
 
 
-@router.post("/threads/{thread_id}/comments",
-             response={201: schemas.PostedCommentOut, 400: schemas.ErrorOut,
-                       403: schemas.ErrorOut, 404: schemas.ErrorOut, 409: schemas.ErrorOut,
-                       429: schemas.ErrorOut},
-             tags=["comments"])
-def create_comment(request: HttpRequest, thread_id: int, payload: schemas.CommentIn,
-                   idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+@router.post(
+    "/threads/{thread_id}/comments",
+    response={
+        201: schemas.PostedCommentOut,
+        400: schemas.ErrorOut,
+        403: schemas.ErrorOut,
+        404: schemas.ErrorOut,
+        409: schemas.ErrorOut,
+        429: schemas.ErrorOut,
+    },
+    tags=["comments"],
+)
+def create_comment(
+    request: HttpRequest,
+    thread_id: int,
+    payload: schemas.CommentIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
     """Post a comment. With an Idempotency-Key, a retried request never creates a second one."""
     _require_json(request)
     _csrf_for_sessions(request)
     thread = access.access_thread(thread_id)
     user = _user(request)
-    commenter = actions.Commenter(user=user, name=payload.name, email=payload.email,
-                                  website=payload.website, client=client_key(request),
-                                  ip=client_ip(request))
-    comment = actions.post_comment(thread, commenter=commenter, body=payload.body,
-                                   parent_id=payload.parent_id, idempotency_key=idempotency_key)
+    commenter = actions.Commenter(
+        user=user,
+        name=payload.name,
+        email=payload.email,
+        website=payload.website,
+        client=client_key(request),
+        ip=client_ip(request),
+    )
+    comment = actions.post_comment(
+        thread,
+        commenter=commenter,
+        body=payload.body,
+        parent_id=payload.parent_id,
+        idempotency_key=idempotency_key,
+    )
     comment.thread = thread
     token = tokens.make(comment.pk) if comment.author_id is None else None
-    response = JsonResponse(_detail(comment, edit_token=token), status=201,
-                            json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        _detail(comment, edit_token=token), status=201, json_dumps_params={"ensure_ascii": False}
+    )
     response["Location"] = comment.get_absolute_url()
     if getattr(comment, "replayed", False):
         response["Idempotent-Replayed"] = "true"
     return response
 
 
-@router.get("/comments/{comment_id}", response={200: schemas.CommentDetailOut, 404: schemas.ErrorOut},
-            tags=["comments"])
+@router.get(
+    "/comments/{comment_id}",
+    response={200: schemas.CommentDetailOut, 404: schemas.ErrorOut},
+    tags=["comments"],
+)
 def get_comment(request: HttpRequest, comment_id: int):
     return _detail(access.access_comment(comment_id))
 
 
-@router.patch("/comments/{comment_id}",
-              response={200: schemas.CommentDetailOut, 400: schemas.ErrorOut,
-                        403: schemas.ErrorOut, 404: schemas.ErrorOut},
-              tags=["comments"])
-def edit_comment(request: HttpRequest, comment_id: int, payload: schemas.CommentEditIn,
-                 edit_token: str | None = Header(None, alias="X-Edit-Token")):
+@router.patch(
+    "/comments/{comment_id}",
+    response={
+        200: schemas.CommentDetailOut,
+        400: schemas.ErrorOut,
+        403: schemas.ErrorOut,
+        404: schemas.ErrorOut,
+    },
+    tags=["comments"],
+)
+def edit_comment(
+    request: HttpRequest,
+    comment_id: int,
+    payload: schemas.CommentEditIn,
+    edit_token: str | None = Header(None, alias="X-Edit-Token"),
+):
     """Edit within the edit window: accounts by session, guests with their X-Edit-Token."""
     _require_json(request)
     _csrf_for_sessions(request)
     comment = access.access_comment(comment_id)
-    comment = actions.edit_comment(comment, body=payload.body, user=_user(request),
-                                   edit_tokens=[edit_token] if edit_token else [])
+    comment = actions.edit_comment(
+        comment,
+        body=payload.body,
+        user=_user(request),
+        edit_tokens=[edit_token] if edit_token else [],
+    )
     return _detail(comment)
 
 
-@router.delete("/comments/{comment_id}",
-               response={204: None, 400: schemas.ErrorOut, 403: schemas.ErrorOut,
-                         404: schemas.ErrorOut},
-               tags=["comments"])
-def delete_comment(request: HttpRequest, comment_id: int,
-                   edit_token: str | None = Header(None, alias="X-Edit-Token")):
+@router.delete(
+    "/comments/{comment_id}",
+    response={204: None, 400: schemas.ErrorOut, 403: schemas.ErrorOut, 404: schemas.ErrorOut},
+    tags=["comments"],
+)
+def delete_comment(
+    request: HttpRequest,
+    comment_id: int,
+    edit_token: str | None = Header(None, alias="X-Edit-Token"),
+):
     _csrf_for_sessions(request)
     comment = access.access_comment(comment_id)
-    actions.delete_comment(comment, user=_user(request),
-                           edit_tokens=[edit_token] if edit_token else [])
+    actions.delete_comment(
+        comment, user=_user(request), edit_tokens=[edit_token] if edit_token else []
+    )
     return 204, None
 
 
-@router.get("/comments/{comment_id}/revisions",
-            response={200: list[schemas.RevisionOut], 404: schemas.ErrorOut}, tags=["comments"])
+@router.get(
+    "/comments/{comment_id}/revisions",
+    response={200: list[schemas.RevisionOut], 404: schemas.ErrorOut},
+    tags=["comments"],
+)
 def comment_revisions(request: HttpRequest, comment_id: int):
     """Earlier versions of an edited comment, oldest first."""
     comment = access.access_comment(comment_id)

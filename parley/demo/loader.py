@@ -43,8 +43,9 @@ def ensure_admin() -> tuple[str, str]:
         return "admin", path.read_text().strip()
     password = secrets.token_urlsafe(12)
     if user is None:
-        user = User.objects.create_superuser("admin", "", password, display_name="Admin",
-                                             is_moderator=True)
+        user = User.objects.create_superuser(
+            "admin", "", password, display_name="Admin", is_moderator=True
+        )
     else:
         user.set_password(password)
         user.save(update_fields=["password"])
@@ -55,8 +56,9 @@ def ensure_admin() -> tuple[str, str]:
 
 
 def _account(username: str, display_name: str) -> User:
-    user, created = User.objects.get_or_create(username=username,
-                                               defaults={"display_name": display_name})
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"display_name": display_name}
+    )
     if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
@@ -83,29 +85,53 @@ def load(data_dir: Path = DATA) -> Result:
         editor.is_staff = True
         editor.save(update_fields=["is_staff"])
         published = _aware(spec["published_at"])
-        post = create_post(kind=Post.Kind.DOSSIER, slug=spec["slug"], title=spec["title"],
-                           introduction=spec["introduction"], author=editor,
-                           published_at=published)
+        post = create_post(
+            kind=Post.Kind.DOSSIER,
+            slug=spec["slug"],
+            title=spec["title"],
+            introduction=spec["introduction"],
+            author=editor,
+            published_at=published,
+        )
         for doc in dossier["documents"]:
-            add_document(post, kind=doc["kind"], slug=doc["slug"], title=doc["title"],
-                         issuer=doc["issuer"], place=doc.get("place", ""),
-                         occurred_at=_aware(doc["occurred_at"], doc["timezone"]),
-                         timezone=doc["timezone"], source_url=doc.get("source_url", ""),
-                         language=doc.get("language", ""), body=doc["body"])
+            add_document(
+                post,
+                kind=doc["kind"],
+                slug=doc["slug"],
+                title=doc["title"],
+                issuer=doc["issuer"],
+                place=doc.get("place", ""),
+                occurred_at=_aware(doc["occurred_at"], doc["timezone"]),
+                timezone=doc["timezone"],
+                source_url=doc.get("source_url", ""),
+                language=doc.get("language", ""),
+                body=doc["body"],
+            )
         ids: dict[str, int] = {}
         for item in discussion:
             user = _account(item["account"], item["author"]) if item.get("account") else None
-            body = "".join(
-                quotes.directive("comment", ids[q["comment"]], q["excerpt"]) if "comment" in q
-                else quotes.directive("document", q["document"], q["excerpt"])
-                for q in item.get("quotes", [])
-            ) + item["body"]
-            commenter = Commenter(user=user, name=item["author"], email=item.get("email", ""),
-                                  website=item.get("website", ""))
+            body = (
+                "".join(
+                    quotes.directive("comment", ids[q["comment"]], q["excerpt"])
+                    if "comment" in q
+                    else quotes.directive("document", q["document"], q["excerpt"])
+                    for q in item.get("quotes", [])
+                )
+                + item["body"]
+            )
+            commenter = Commenter(
+                user=user,
+                name=item["author"],
+                email=item.get("email", ""),
+                website=item.get("website", ""),
+            )
             comment = post_comment(
-                post.thread, commenter=commenter, body=body,
+                post.thread,
+                commenter=commenter,
+                body=body,
                 parent_id=ids[item["parent"]] if item.get("parent") else None,
-                created_at=published + timedelta(minutes=item["minutes_after"]))
+                created_at=published + timedelta(minutes=item["minutes_after"]),
+            )
             ids[item["key"]] = comment.pk
     post.thread.refresh_from_db()
     return Result(True, post, post.thread.comment_count, username, password)

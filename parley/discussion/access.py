@@ -28,16 +28,21 @@ def access_thread(thread_id: int) -> Thread:
 
 def access_thread_for_post(slug: str) -> Thread:
     try:
-        return (Thread.objects.select_related("post", "post__author")
-                .get(post__slug=slug, post__is_published=True))
+        return Thread.objects.select_related("post", "post__author").get(
+            post__slug=slug, post__is_published=True
+        )
     except Thread.DoesNotExist:
         raise NotFound(_("There is no post at this address.")) from None
 
 
 def access_comment(comment_id: int) -> Comment:
     try:
-        return (visible_comments().select_related("thread", "thread__post", "author")
-                .get(pk=comment_id, thread__post__is_published=True))
+        return (
+            visible_comments()
+            .select_related("thread", "thread__post", "author")
+            .get(pk=comment_id, thread__post__is_published=True)
+        )
     except (Comment.DoesNotExist, ValueError, TypeError):
-        raise NotFound(_("There is no comment number %(id)s, or it was removed.")
-                       % {"id": comment_id}) from None
+        raise NotFound(
+            _("There is no comment number %(id)s, or it was removed.") % {"id": comment_id}
+        ) from None

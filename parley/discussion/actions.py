@@ -83,15 +83,20 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def check_body(body: str) -> str:
     body = _CONTROL.sub("", (body or "").replace("\r\n", "\n"))
     if is_blank(body):
-        raise Invalid(_("Write something before posting: the comment is empty."), field="body",
-                      code="empty")
+        raise Invalid(
+            _("Write something before posting: the comment is empty."), field="body", code="empty"
+        )
     limit = settings.PARLEY_COMMENT_MAX_LENGTH
     if len(body) > limit:
         raise Invalid(
-            _("The comment is %(length)s characters long; the limit is %(limit)s. "
-              "Shorten it or split it into two comments.") % {"length": f"{len(body):,}",
-                                                             "limit": f"{limit:,}"},
-            field="body", code="too_long")
+            _(
+                "The comment is %(length)s characters long; the limit is %(limit)s. "
+                "Shorten it or split it into two comments."
+            )
+            % {"length": f"{len(body):,}", "limit": f"{limit:,}"},
+            field="body",
+            code="too_long",
+        )
     return body
 
 
@@ -102,11 +107,15 @@ def check_commenter(commenter: Commenter) -> Commenter:
         return commenter
     name = unicodedata.normalize("NFC", _CONTROL.sub("", commenter.name or "")).strip()
     if is_blank(name):
-        raise Invalid(_("Give a name to comment as a guest, or log in."), field="name",
-                      code="name_required")
+        raise Invalid(
+            _("Give a name to comment as a guest, or log in."), field="name", code="name_required"
+        )
     if len(name) > NAME_MAX:
-        raise Invalid(_("Names are limited to %(limit)s characters.") % {"limit": NAME_MAX},
-                      field="name", code="name_too_long")
+        raise Invalid(
+            _("Names are limited to %(limit)s characters.") % {"limit": NAME_MAX},
+            field="name",
+            code="name_too_long",
+        )
     email = (commenter.email or "").strip()
     if email:
         if len(email) > EMAIL_MAX:
@@ -114,8 +123,12 @@ def check_commenter(commenter: Commenter) -> Commenter:
         try:
             EmailValidator()(email)
         except ValidationError:
-            raise Invalid(_("“%(email)s” is not an e-mail address. Leave it empty if you prefer.")
-                          % {"email": email}, field="email", code="bad_email") from None
+            raise Invalid(
+                _("“%(email)s” is not an e-mail address. Leave it empty if you prefer.")
+                % {"email": email},
+                field="email",
+                code="bad_email",
+            ) from None
     website = (commenter.website or "").strip()
     if website:
         if "://" not in website:
@@ -125,11 +138,15 @@ def check_commenter(commenter: Commenter) -> Commenter:
                 raise ValidationError("too long")
             URLValidator(schemes=["http", "https"])(website)
         except ValidationError:
-            raise Invalid(_("The website must be an http or https address of at most "
-                            "%(limit)s characters.") % {"limit": WEBSITE_MAX},
-                          field="website", code="bad_website") from None
-    return Commenter(user=None, name=name, email=email, website=website, client=commenter.client,
-                     ip=commenter.ip)
+            raise Invalid(
+                _("The website must be an http or https address of at most %(limit)s characters.")
+                % {"limit": WEBSITE_MAX},
+                field="website",
+                code="bad_website",
+            ) from None
+    return Commenter(
+        user=None, name=name, email=email, website=website, client=commenter.client, ip=commenter.ip
+    )
 
 
 def check_rate(commenter: Commenter) -> None:
@@ -139,16 +156,22 @@ def check_rate(commenter: Commenter) -> None:
     limit, period = rate
     if wait := ratelimit.hit("comment", commenter.client, limit=limit, period=period):
         raise TooManyRequests(
-            _("You are posting too fast (at most %(limit)s comments in %(period)s seconds). "
-              "Try again in %(wait)s seconds.") % {"limit": limit, "period": period, "wait": wait},
-            retry_after=wait)
+            _(
+                "You are posting too fast (at most %(limit)s comments in %(period)s seconds). "
+                "Try again in %(wait)s seconds."
+            )
+            % {"limit": limit, "period": period, "wait": wait},
+            retry_after=wait,
+        )
 
 
 def _idempotency_digest(commenter: Commenter, key: str | None) -> str | None:
     if not key:
         return None
     if len(key) > 200:
-        raise Invalid(_("The Idempotency-Key is limited to 200 characters."), field="idempotency_key")
+        raise Invalid(
+            _("The Idempotency-Key is limited to 200 characters."), field="idempotency_key"
+        )
     return hashlib.sha256(f"{commenter.client}\x00{key}".encode()).hexdigest()
 
 
@@ -160,8 +183,13 @@ def _replay(digest: str | None, thread: Thread, body: str, parent_id: int | None
     if earlier is None:
         return None
     if earlier.thread_id != thread.pk or earlier.body != body or earlier.parent_id != parent_id:
-        raise Conflict(_("This Idempotency-Key was already used for a different comment. "
-                         "Use a new key for a new comment."), code="idempotency_conflict")
+        raise Conflict(
+            _(
+                "This Idempotency-Key was already used for a different comment. "
+                "Use a new key for a new comment."
+            ),
+            code="idempotency_conflict",
+        )
     earlier.replayed = True  # type: ignore[attr-defined]
     return earlier
 
@@ -173,37 +201,53 @@ def _quote_time(moment: datetime, zone=None) -> str:
     return dateformat.format(timezone.localtime(moment, zone), "j F Y, H:i T")
 
 
-def _resolve_quotes(thread: Thread, refs: list[quotes.QuoteRef],
-                    before_id: int | None) -> list[Quote]:
+def _resolve_quotes(
+    thread: Thread, refs: list[quotes.QuoteRef], before_id: int | None
+) -> list[Quote]:
     if len(refs) > quotes.MAX_QUOTES:
-        raise Invalid(_("A comment may hold at most %(n)s quotes.") % {"n": quotes.MAX_QUOTES},
-                      field="body", code="too_many_quotes")
+        raise Invalid(
+            _("A comment may hold at most %(n)s quotes.") % {"n": quotes.MAX_QUOTES},
+            field="body",
+            code="too_many_quotes",
+        )
     comment_ids, document_slugs = set(), set()
     for ref in refs:
         if not ref.excerpt or is_blank(ref.excerpt):
-            raise Invalid(_("A quote is empty: select the words to quote, then press Quote."),
-                          field="body", code="empty_quote")
+            raise Invalid(
+                _("A quote is empty: select the words to quote, then press Quote."),
+                field="body",
+                code="empty_quote",
+            )
         if len(ref.excerpt) > quotes.MAX_EXCERPT:
-            raise Invalid(_("Quotes are limited to %(n)s characters; quote the passage that "
-                            "matters.") % {"n": f"{quotes.MAX_EXCERPT:,}"}, field="body")
+            raise Invalid(
+                _("Quotes are limited to %(n)s characters; quote the passage that matters.")
+                % {"n": f"{quotes.MAX_EXCERPT:,}"},
+                field="body",
+            )
         if ref.kind == "comment":
             if not ref.target.isdigit():
-                raise Invalid(_("“%(target)s” is not a comment number.") % {"target": ref.target},
-                              field="body", code="bad_quote")
+                raise Invalid(
+                    _("“%(target)s” is not a comment number.") % {"target": ref.target},
+                    field="body",
+                    code="bad_quote",
+                )
             comment_ids.add(int(ref.target))
         else:
             document_slugs.add(ref.target)
     sources = {}
     if comment_ids:
-        visible = Comment.objects.filter(thread=thread, pk__in=comment_ids,
-                                         status=Comment.Status.PUBLISHED)
+        visible = Comment.objects.filter(
+            thread=thread, pk__in=comment_ids, status=Comment.Status.PUBLISHED
+        )
         if before_id is not None:
             visible = visible.exclude(pk=before_id)
         sources = {c.pk: c for c in visible.only("pk", "author_name", "created_at", "body_html")}
     documents = {}
     if document_slugs:
-        documents = {d.slug: d for d in SourceDocument.objects.filter(post_id=thread.post_id,
-                                                                       slug__in=document_slugs)}
+        documents = {
+            d.slug: d
+            for d in SourceDocument.objects.filter(post_id=thread.post_id, slug__in=document_slugs)
+        }
     out = []
     for position, ref in enumerate(refs):
         quote = Quote(position=position, excerpt=ref.excerpt)
@@ -211,28 +255,50 @@ def _resolve_quotes(thread: Thread, refs: list[quotes.QuoteRef],
         if ref.kind == "comment":
             source = sources.get(int(ref.target))
             if source is None:
-                raise Invalid(_("You quoted comment #%(id)s, which does not exist in this "
-                                "discussion (or was removed).") % {"id": ref.target},
-                              field="body", code="quote_missing")
+                raise Invalid(
+                    _(
+                        "You quoted comment #%(id)s, which does not exist in this "
+                        "discussion (or was removed)."
+                    )
+                    % {"id": ref.target},
+                    field="body",
+                    code="quote_missing",
+                )
             if wanted not in comparable(plain_text(source.body_html)):
-                raise Invalid(_("The words you quoted do not appear in comment #%(id)s. Quote "
-                                "them exactly as written.") % {"id": ref.target},
-                              field="body", code="quote_mismatch")
+                raise Invalid(
+                    _(
+                        "The words you quoted do not appear in comment #%(id)s. Quote "
+                        "them exactly as written."
+                    )
+                    % {"id": ref.target},
+                    field="body",
+                    code="quote_mismatch",
+                )
             quote.source_comment = source
         else:
             document = documents.get(ref.target)
             if document is None:
-                raise Invalid(_("You quoted a document (“%(slug)s”) that is not part of this "
-                                "post.") % {"slug": ref.target}, field="body", code="quote_missing")
+                raise Invalid(
+                    _("You quoted a document (“%(slug)s”) that is not part of this post.")
+                    % {"slug": ref.target},
+                    field="body",
+                    code="quote_missing",
+                )
             transcript = document.kind == SourceDocument.Kind.TRANSCRIPT
             for passage in publishing_render.passages(document.body, transcript=transcript):
                 if wanted in comparable(passage.text):
                     quote.passage = passage.index
                     break
             else:
-                raise Invalid(_("The words you quoted do not appear in “%(title)s”. Quote them "
-                                "exactly as written.") % {"title": document.title},
-                              field="body", code="quote_mismatch")
+                raise Invalid(
+                    _(
+                        "The words you quoted do not appear in “%(title)s”. Quote them "
+                        "exactly as written."
+                    )
+                    % {"title": document.title},
+                    field="body",
+                    code="quote_mismatch",
+                )
             quote.source_document = document
         out.append(quote)
     return out
@@ -245,15 +311,24 @@ def _quote_html(quote: Quote) -> str:
         return format_html(
             '<blockquote class="quote quote--comment" data-comment="{}">'
             '<header><a href="{}">{} · {}</a></header>{}</blockquote>',
-            source.pk, source.get_absolute_url(), source.author_name,
-            _quote_time(source.created_at), excerpt)
+            source.pk,
+            source.get_absolute_url(),
+            source.author_name,
+            _quote_time(source.created_at),
+            excerpt,
+        )
     document = quote.source_document
     assert document is not None
     return format_html(
         '<blockquote class="quote quote--document" data-document="{}">'
         '<header><a href="{}">{} · {} · {}</a></header>{}</blockquote>',
-        document.slug, document.passage_url(quote.passage or 1), document.issuer, document.title,
-        _quote_time(document.occurred_at, document.local_time.tzinfo), excerpt)
+        document.slug,
+        document.passage_url(quote.passage or 1),
+        document.issuer,
+        document.title,
+        _quote_time(document.occurred_at, document.local_time.tzinfo),
+        excerpt,
+    )
 
 
 _MENTION_CANDIDATE = re.compile(r"(?<![\w@])@ ?((?:[^\W\d_][\w'’.-]*)(?: [^\W\d_][\w'’.-]*){0,3})")
@@ -268,14 +343,20 @@ def _mentions(thread: Thread, body: str) -> markdown.Mentions | None:
             candidates.add(" ".join(words[:n]).rstrip(".,;:!?'’").casefold())
     if not candidates:
         return None
-    latest = (Comment.objects.filter(thread=thread, status=Comment.Status.PUBLISHED)
-              .annotate(name=Lower("author_name")).filter(name__in=candidates)
-              .values("author_name").annotate(last=Max("id")))
+    latest = (
+        Comment.objects.filter(thread=thread, status=Comment.Status.PUBLISHED)
+        .annotate(name=Lower("author_name"))
+        .filter(name__in=candidates)
+        .values("author_name")
+        .annotate(last=Max("id"))
+    )
     targets = {row["author_name"]: f"/c/{row['last']}/" for row in latest}
     return markdown.Mentions(targets) if targets else None
 
 
-def render_body(thread: Thread, body: str, *, editing: Comment | None = None) -> tuple[str, list[Quote]]:
+def render_body(
+    thread: Thread, body: str, *, editing: Comment | None = None
+) -> tuple[str, list[Quote]]:
     """Sanitized HTML for a body, and the quotes it holds (unsaved)."""
     parts = quotes.split(body)
     refs = [part for part in parts if isinstance(part, quotes.QuoteRef)]
@@ -296,8 +377,15 @@ def render_body(thread: Thread, body: str, *, editing: Comment | None = None) ->
 # -- posting, editing, deleting -------------------------------------------------------------------
 
 
-def post_comment(thread: Thread, *, commenter: Commenter, body: str, parent_id: int | None = None,
-                 idempotency_key: str | None = None, created_at: datetime | None = None) -> Comment:
+def post_comment(
+    thread: Thread,
+    *,
+    commenter: Commenter,
+    body: str,
+    parent_id: int | None = None,
+    idempotency_key: str | None = None,
+    created_at: datetime | None = None,
+) -> Comment:
     """Validate and store a comment; 2xx answers are sent only after this has committed."""
     body = check_body(body)
     commenter = check_commenter(commenter)
@@ -315,30 +403,53 @@ def post_comment(thread: Thread, *, commenter: Commenter, body: str, parent_id: 
         raise
 
 
-def _store_comment(thread: Thread, commenter: Commenter, body: str, parent_id: int | None,
-                   digest: str | None, created_at: datetime | None) -> Comment:
+def _store_comment(
+    thread: Thread,
+    commenter: Commenter,
+    body: str,
+    parent_id: int | None,
+    digest: str | None,
+    created_at: datetime | None,
+) -> Comment:
     locked = Thread.objects.select_for_update().only("pk", "is_open", "post_id").get(pk=thread.pk)
     if not locked.is_open:
-        raise Forbidden(_("This discussion is closed: no new comments can be posted."),
-                        code="thread_closed")
+        raise Forbidden(
+            _("This discussion is closed: no new comments can be posted."), code="thread_closed"
+        )
     parent = None
     if parent_id is not None:
-        parent = (Comment.objects.filter(pk=parent_id, thread=thread)
-                  .only("pk", "root_id", "depth", "status").first())
+        parent = (
+            Comment.objects.filter(pk=parent_id, thread=thread)
+            .only("pk", "root_id", "depth", "status")
+            .first()
+        )
         if parent is None:
-            raise Invalid(_("The comment you are replying to is not part of this discussion."),
-                          field="parent_id", code="bad_parent")
+            raise Invalid(
+                _("The comment you are replying to is not part of this discussion."),
+                field="parent_id",
+                code="bad_parent",
+            )
         if parent.status != Comment.Status.PUBLISHED:
-            raise Invalid(_("The comment you are replying to is no longer available."),
-                          field="parent_id", code="bad_parent")
+            raise Invalid(
+                _("The comment you are replying to is no longer available."),
+                field="parent_id",
+                code="bad_parent",
+            )
     html, found_quotes = render_body(thread, body)
     user = commenter.user
     comment = Comment(
-        thread=thread, parent=parent, root_id=(parent.root_id or parent.pk) if parent else None,
-        depth=parent.depth + 1 if parent else 0, author=user,
-        author_name=commenter.display_name, author_email=user.email if user else commenter.email,
-        author_website=user.website if user else commenter.website, ip_address=commenter.ip,
-        body=body, body_html=html, created_at=created_at or timezone.now(),
+        thread=thread,
+        parent=parent,
+        root_id=(parent.root_id or parent.pk) if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        author=user,
+        author_name=commenter.display_name,
+        author_email=user.email if user else commenter.email,
+        author_website=user.website if user else commenter.website,
+        ip_address=commenter.ip,
+        body=body,
+        body_html=html,
+        created_at=created_at or timezone.now(),
         idempotency_key=digest,
     )
     for screener in _screeners:
@@ -351,8 +462,9 @@ def _store_comment(thread: Thread, commenter: Commenter, body: str, parent_id: i
         Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
         Comment.objects.filter(pk=comment.root_id).update(subtree_count=F("subtree_count") + 1)
     published = 1 if comment.status == Comment.Status.PUBLISHED else 0
-    Thread.objects.filter(pk=thread.pk).update(comment_count=F("comment_count") + published,
-                                               version=F("version") + 1)
+    Thread.objects.filter(pk=thread.pk).update(
+        comment_count=F("comment_count") + published, version=F("version") + 1
+    )
     transaction.on_commit(lambda: signals.comment_posted.send(Comment, comment=comment))
     return comment
 
@@ -375,13 +487,17 @@ def _check_may_change(comment: Comment, user: User | None, edit_tokens: Iterable
     if not may_change(comment, user, edit_tokens):
         if not comment.in_edit_window():
             minutes = settings.PARLEY_EDIT_WINDOW_SECONDS // 60
-            raise Forbidden(_("Comments can be changed for %(n)s minutes after posting; that time "
-                              "has passed.") % {"n": minutes}, code="edit_window_closed")
+            raise Forbidden(
+                _("Comments can be changed for %(n)s minutes after posting; that time has passed.")
+                % {"n": minutes},
+                code="edit_window_closed",
+            )
         raise Forbidden(_("Only the comment's author can change it."), code="not_author")
 
 
-def edit_comment(comment: Comment, *, body: str, user: User | None = None,
-                 edit_tokens: Iterable[str] = ()) -> Comment:
+def edit_comment(
+    comment: Comment, *, body: str, user: User | None = None, edit_tokens: Iterable[str] = ()
+) -> Comment:
     """Replace a comment's body, keeping the previous version as history."""
     edit_tokens = list(edit_tokens)
     _check_may_change(comment, user, edit_tokens)
@@ -393,9 +509,14 @@ def edit_comment(comment: Comment, *, body: str, user: User | None = None,
         _check_may_change(current, user, edit_tokens)
         html, found_quotes = render_body(current.thread, body, editing=current)
         now = timezone.now()
-        Revision.objects.create(comment=current, body=current.body, body_html=current.body_html,
-                                written_at=current.edited_at or current.created_at, replaced_at=now,
-                                replaced_by=user if user is not None and user.is_authenticated else None)
+        Revision.objects.create(
+            comment=current,
+            body=current.body,
+            body_html=current.body_html,
+            written_at=current.edited_at or current.created_at,
+            replaced_at=now,
+            replaced_by=user if user is not None and user.is_authenticated else None,
+        )
         current.body, current.body_html, current.edited_at = body, html, now
         current.save(update_fields=["body", "body_html", "edited_at"])
         current.quotes.all().delete()
@@ -407,9 +528,10 @@ def edit_comment(comment: Comment, *, body: str, user: User | None = None,
     return current
 
 
-def delete_comment(comment: Comment, *, user: User | None = None,
-                   edit_tokens: Iterable[str] = ()) -> None:
-    """Remove a comment. One with replies leaves a "deleted" placeholder so replies stay in place."""
+def delete_comment(
+    comment: Comment, *, user: User | None = None, edit_tokens: Iterable[str] = ()
+) -> None:
+    """Remove a comment; one with replies leaves a "deleted" placeholder so replies stay put."""
     edit_tokens = list(edit_tokens)
     _check_may_change(comment, user, edit_tokens)
     with transaction.atomic():
@@ -419,14 +541,16 @@ def delete_comment(comment: Comment, *, user: User | None = None,
         if current.reply_count:
             current.status, current.body, current.body_html = Comment.Status.DELETED, "", ""
             current.author_email, current.author_website = "", ""
-            current.save(update_fields=["status", "body", "body_html", "author_email",
-                                        "author_website"])
+            current.save(
+                update_fields=["status", "body", "body_html", "author_email", "author_website"]
+            )
             current.revisions.all().delete()
             current.quotes.all().delete()
         else:
             _remove_leaf(current)
         Thread.objects.filter(pk=current.thread_id).update(
-            comment_count=F("comment_count") - (1 if was_published else 0), version=F("version") + 1)
+            comment_count=F("comment_count") - (1 if was_published else 0), version=F("version") + 1
+        )
         transaction.on_commit(lambda: signals.comment_deleted.send(Comment, comment=current))
 
 

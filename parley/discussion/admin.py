@@ -23,10 +23,32 @@ class CommentAdmin(admin.ModelAdmin):
     list_display = ("id", "author_name", "thread", "status", "created_at")
     list_filter = ("status",)
     search_fields = ("author_name", "body")
-    readonly_fields = ("thread", "parent", "root", "depth", "author", "ip_address", "created_at",
-                       "edited_at", "reply_count", "subtree_count", "body_html")
-    fields = ("thread", "parent", "author", "author_name", "author_email", "author_website",
-              "ip_address", "status", "body", "created_at", "edited_at")
+    readonly_fields = (
+        "thread",
+        "parent",
+        "root",
+        "depth",
+        "author",
+        "ip_address",
+        "created_at",
+        "edited_at",
+        "reply_count",
+        "subtree_count",
+        "body_html",
+    )
+    fields = (
+        "thread",
+        "parent",
+        "author",
+        "author_name",
+        "author_email",
+        "author_website",
+        "ip_address",
+        "status",
+        "body",
+        "created_at",
+        "edited_at",
+    )
     inlines = [RevisionInline]
     list_select_related = ("thread__post",)
 

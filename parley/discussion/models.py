@@ -41,16 +41,23 @@ class Comment(models.Model):
         DELETED = "deleted", _("Deleted")
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
-    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
     # The top-level comment this one hangs under (None for top-level comments):
     # one indexed query fetches any set of whole subtrees in display order.
-    root = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True,
-                             related_name="+")
+    root = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     depth = models.PositiveIntegerField(default=0)
 
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               blank=True, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
     author_name = models.CharField(_("name"), max_length=80)
     author_email = models.EmailField(_("e-mail"), max_length=254, blank=True)
     author_website = models.URLField(_("website"), max_length=200, blank=True)
@@ -67,14 +74,19 @@ class Comment(models.Model):
     subtree_count = models.PositiveIntegerField(default=0)
 
     # sha256 of the client's identity and its Idempotency-Key; a retried POST finds it.
-    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True,
-                                       editable=False)
+    idempotency_key = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("comment")
         indexes = [
-            models.Index(models.F("thread"), Coalesce("root", "id"), models.F("id"),
-                         name="comment_thread_order"),
+            models.Index(
+                models.F("thread"),
+                Coalesce("root", "id"),
+                models.F("id"),
+                name="comment_thread_order",
+            ),
             models.Index(fields=["root", "id"], name="comment_subtree"),
         ]
 
@@ -115,10 +127,16 @@ class Quote(models.Model):
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="quotes")
     position = models.PositiveSmallIntegerField()
-    source_comment = models.ForeignKey(Comment, on_delete=models.SET_NULL, null=True, blank=True,
-                                       related_name="quoted_by")
-    source_document = models.ForeignKey("publishing.SourceDocument", on_delete=models.SET_NULL,
-                                        null=True, blank=True, related_name="quoted_by")
+    source_comment = models.ForeignKey(
+        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="quoted_by"
+    )
+    source_document = models.ForeignKey(
+        "publishing.SourceDocument",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quoted_by",
+    )
     passage = models.PositiveIntegerField(null=True, blank=True)
     excerpt = models.TextField()
 
@@ -126,8 +144,10 @@ class Quote(models.Model):
         ordering = ["comment", "position"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(source_comment__isnull=True) | models.Q(source_document__isnull=True),
-                name="quote_has_one_source"),
+                condition=models.Q(source_comment__isnull=True)
+                | models.Q(source_document__isnull=True),
+                name="quote_has_one_source",
+            ),
         ]
 
 
@@ -139,8 +159,9 @@ class Revision(models.Model):
     body_html = models.TextField()
     written_at = models.DateTimeField()
     replaced_at = models.DateTimeField(default=timezone.now)
-    replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                    blank=True, related_name="+")
+    replaced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["comment", "written_at"]

@@ -19,8 +19,11 @@ from parley.discussion.models import Comment, Thread
 SORTS = {
     "oldest": (Coalesce("root_id", "id").asc(), F("id").asc()),
     "newest": (Coalesce("root_id", "id").desc(), F("id").asc()),
-    "replies": (Coalesce("root__subtree_count", "subtree_count").desc(),
-                Coalesce("root_id", "id").asc(), F("id").asc()),
+    "replies": (
+        Coalesce("root__subtree_count", "subtree_count").desc(),
+        Coalesce("root_id", "id").asc(),
+        F("id").asc(),
+    ),
 }
 DEFAULT_SORT = "oldest"
 API_MAX_LIMIT = 1000
@@ -35,10 +38,13 @@ class Page:
 
 
 def ordered(thread: Thread, sort: str) -> QuerySet[Comment]:
-    return (visible_comments().filter(thread=thread)
-            .annotate(parent_name=F("parent__author_name"))
-            .select_related("author")
-            .order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT])))
+    return (
+        visible_comments()
+        .filter(thread=thread)
+        .annotate(parent_name=F("parent__author_name"))
+        .select_related("author")
+        .order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+    )
 
 
 def page(thread: Thread, *, sort: str = DEFAULT_SORT, offset: int = 0, limit: int = 100) -> Page:
@@ -49,17 +55,25 @@ def page(thread: Thread, *, sort: str = DEFAULT_SORT, offset: int = 0, limit: in
 def position(comment: Comment) -> int:
     """How many comments come before this one in the default order (for permalinks)."""
     key = comment.root_id or comment.pk
-    return (visible_comments().filter(thread_id=comment.thread_id)
-            .annotate(key=Coalesce("root_id", "id"))
-            .filter(Q(key__lt=key) | Q(key=key, id__lt=comment.pk)).count())
+    return (
+        visible_comments()
+        .filter(thread_id=comment.thread_id)
+        .annotate(key=Coalesce("root_id", "id"))
+        .filter(Q(key__lt=key) | Q(key=key, id__lt=comment.pk))
+        .count()
+    )
 
 
 def subtree(comment: Comment) -> list[Comment]:
     """A comment and every reply below it, in display order."""
     root_id = comment.root_id or comment.pk
-    rows = list(visible_comments().filter(Q(pk=root_id) | Q(root_id=root_id))
-                .annotate(parent_name=F("parent__author_name")).select_related("author")
-                .order_by("id"))
+    rows = list(
+        visible_comments()
+        .filter(Q(pk=root_id) | Q(root_id=root_id))
+        .annotate(parent_name=F("parent__author_name"))
+        .select_related("author")
+        .order_by("id")
+    )
     keep = {comment.pk}
     out = []
     for row in rows:

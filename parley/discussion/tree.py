@@ -41,7 +41,9 @@ def build(comments: list[Comment], *, max_indent: int) -> list[Node]:
 
     nodes: list[Node] = []
     # Depth-first without recursion: threads can be thousands of levels deep.
-    stack: list[tuple[Comment, int, bool]] = [(c, 0, c.parent_id is not None) for c in reversed(tops)]
+    stack: list[tuple[Comment, int, bool]] = [
+        (c, 0, c.parent_id is not None) for c in reversed(tops)
+    ]
     while stack:
         comment, level, detached = stack.pop()
         nodes.append(Node(comment=comment, level=level, detached=detached))

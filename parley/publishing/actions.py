@@ -13,13 +13,26 @@ from parley.publishing.models import Post, SourceDocument
 
 
 @transaction.atomic
-def create_post(*, kind: str = Post.Kind.ARTICLE, slug: str, title: str, introduction: str = "",
-                author: User | None = None, published_at: datetime | None = None) -> Post:
+def create_post(
+    *,
+    kind: str = Post.Kind.ARTICLE,
+    slug: str,
+    title: str,
+    introduction: str = "",
+    author: User | None = None,
+    published_at: datetime | None = None,
+) -> Post:
     """A published post with its (open) discussion thread."""
     from parley.discussion.actions import open_thread
 
-    post = Post(kind=kind, slug=slug, title=title, introduction=introduction, author=author,
-                published_at=published_at or timezone.now())
+    post = Post(
+        kind=kind,
+        slug=slug,
+        title=title,
+        introduction=introduction,
+        author=author,
+        published_at=published_at or timezone.now(),
+    )
     post.full_clean()
     post.introduction_html = render.introduction_html(introduction)
     post.save()
@@ -42,8 +55,11 @@ def save_document(document: SourceDocument) -> SourceDocument:
     """Save a new or edited document, re-rendering its passages."""
     document.full_clean()
     document.body_html = render.document_html(
-        document.slug, document.body, transcript=document.kind == SourceDocument.Kind.TRANSCRIPT,
-        post_url=document.post.get_absolute_url())
+        document.slug,
+        document.body,
+        transcript=document.kind == SourceDocument.Kind.TRANSCRIPT,
+        post_url=document.post.get_absolute_url(),
+    )
     document.save()
     return document
 

@@ -8,8 +8,18 @@ class SourceDocumentInline(admin.StackedInline):
     model = SourceDocument
     extra = 0
     prepopulated_fields = {"slug": ("title",)}
-    fields = ("kind", "title", "slug", "issuer", "place", "occurred_at", "timezone", "source_url",
-              "language", "body")
+    fields = (
+        "kind",
+        "title",
+        "slug",
+        "issuer",
+        "place",
+        "occurred_at",
+        "timezone",
+        "source_url",
+        "language",
+        "body",
+    )
 
 
 @admin.register(Post)

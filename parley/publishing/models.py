@@ -22,11 +22,20 @@ class Post(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.ARTICLE)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=300)
-    introduction = models.TextField(_("introduction"), blank=True,
-                                    help_text=_("Markdown. For a dossier, the editor's introduction."))
+    introduction = models.TextField(
+        _("introduction"),
+        blank=True,
+        help_text=_("Markdown. For a dossier, the editor's introduction."),
+    )
     introduction_html = models.TextField(editable=False, blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               blank=True, related_name="posts", verbose_name=_("author"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="posts",
+        verbose_name=_("author"),
+    )
     published_at = models.DateTimeField(_("published"), default=timezone.now)
     is_published = models.BooleanField(_("published"), default=True)
 
@@ -57,35 +66,47 @@ class SourceDocument(models.Model):
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.OTHER)
-    slug = models.SlugField(_("anchor"), max_length=80,
-                            help_text=_("The document's anchor on the dossier page."))
+    slug = models.SlugField(
+        _("anchor"), max_length=80, help_text=_("The document's anchor on the dossier page.")
+    )
     title = models.CharField(_("title"), max_length=300)
     issuer = models.CharField(_("issuer"), max_length=200)
     place = models.CharField(_("place"), max_length=120, blank=True)
     occurred_at = models.DateTimeField(_("date and time"))
-    timezone = models.CharField(_("time zone"), max_length=64, validators=[validate_timezone],
-                                help_text=_("Where it happened, e.g. Europe/Vienna. The dateline uses it."))
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        validators=[validate_timezone],
+        help_text=_("Where it happened, e.g. Europe/Vienna. The dateline uses it."),
+    )
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
-    language = models.CharField(_("language"), max_length=16, blank=True,
-                                help_text=_("Language code, e.g. en, pt, sr."))
-    body = models.TextField(_("body"), help_text=_(
-        "Markdown. In a transcript, one turn per paragraph: “Question: …” or “Name: …”."))
+    language = models.CharField(
+        _("language"), max_length=16, blank=True, help_text=_("Language code, e.g. en, pt, sr.")
+    )
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "Markdown. In a transcript, one turn per paragraph: “Question: …” or “Name: …”."
+        ),
+    )
     body_html = models.TextField(editable=False, blank=True)
 
     class Meta:
         ordering = ["occurred_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["post", "slug"], name="document_slug_per_post")]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "slug"], name="document_slug_per_post")
+        ]
         verbose_name = _("source document")
 
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return f"{self.post.get_absolute_url()}#{self.slug}"
+
     @property
     def local_time(self) -> datetime:
         return self.occurred_at.astimezone(zoneinfo.ZoneInfo(self.timezone or "UTC"))
-
-    def get_absolute_url(self) -> str:
-        return f"{self.post.get_absolute_url()}#{self.slug}"
 
     def passage_url(self, index: int) -> str:
         return f"{self.post.get_absolute_url()}#{self.slug}-p{index}"

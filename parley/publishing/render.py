@@ -38,7 +38,7 @@ def passages(body: str, *, transcript: bool) -> list[Passage]:
         speaker = ""
         if transcript and (match := _SPEAKER.match(source)):
             speaker = match.group(1).strip()
-            source = source[match.end():]
+            source = source[match.end() :]
         out.append(Passage(index=index, speaker=speaker, html=markdown.render(source)))
     return out
 
@@ -48,21 +48,37 @@ def document_html(slug: str, body: str, *, transcript: bool, post_url: str) -> S
     for passage in passages(body, transcript=transcript):
         anchor = f"{slug}-p{passage.index}"
         # Quoting without JavaScript: the link pre-fills the comment form with this passage.
-        quote = format_html('<a class="passage-quote" href="{}?quote=d:{}:{}#reply-form">{}</a>',
-                            post_url, slug, passage.index, _("Quote"))
+        quote = format_html(
+            '<a class="passage-quote" href="{}?quote=d:{}:{}#reply-form">{}</a>',
+            post_url,
+            slug,
+            passage.index,
+            _("Quote"),
+        )
         if passage.speaker:
             role = "question" if passage.speaker.casefold() in QUESTION_LABELS else "answer"
-            parts.append(format_html(
-                '<div class="passage turn turn--{}" id="{}" data-passage="{}">'
-                '<p class="speaker">{}</p><div class="said">{}{}</div></div>',
-                role, anchor, passage.index, passage.speaker, mark_safe(passage.html),  # noqa: S308
-                quote,
-            ))
+            parts.append(
+                format_html(
+                    '<div class="passage turn turn--{}" id="{}" data-passage="{}">'
+                    '<p class="speaker">{}</p><div class="said">{}{}</div></div>',
+                    role,
+                    anchor,
+                    passage.index,
+                    passage.speaker,
+                    mark_safe(passage.html),  # noqa: S308
+                    quote,
+                )
+            )
         else:
-            parts.append(format_html(
-                '<div class="passage" id="{}" data-passage="{}">{}{}</div>',
-                anchor, passage.index, mark_safe(passage.html), quote,  # noqa: S308
-            ))
+            parts.append(
+                format_html(
+                    '<div class="passage" id="{}" data-passage="{}">{}{}</div>',
+                    anchor,
+                    passage.index,
+                    mark_safe(passage.html),
+                    quote,  # noqa: S308
+                )
+            )
     return mark_safe("\n".join(parts))  # noqa: S308  (each part escaped or sanitized above)
 
 

@@ -63,12 +63,17 @@ def _editable_ids(request: HttpRequest, thread: Thread) -> set[int]:
         if user.moderates:
             return {-1}  # marker: may edit everything; never served from the shared cache
         since = timezone.now() - timezone.timedelta(seconds=settings.PARLEY_EDIT_WINDOW_SECONDS)
-        return set(Comment.objects.filter(thread=thread, author=user, created_at__gte=since)
-                   .values_list("pk", flat=True))
+        return set(
+            Comment.objects.filter(thread=thread, author=user, created_at__gte=since).values_list(
+                "pk", flat=True
+            )
+        )
     return tokens.comment_ids(_edit_tokens(request))
 
 
-def thread_fragment(request: HttpRequest, thread: Thread, *, sort: str, page_no: int) -> tuple[str, queries.Page]:
+def thread_fragment(
+    request: HttpRequest, thread: Thread, *, sort: str, page_no: int
+) -> tuple[str, queries.Page]:
     """The rendered comments of one page; cached per thread version for ordinary readers."""
     size = settings.PARLEY_PAGE_SIZE
     editable = _editable_ids(request, thread)
@@ -80,11 +85,21 @@ def thread_fragment(request: HttpRequest, thread: Thread, *, sort: str, page_no:
             return hit
     page = queries.page(thread, sort=sort, offset=(page_no - 1) * size, limit=size)
     nodes = tree.build(page.comments, max_indent=settings.PARLEY_MAX_INDENT)
-    html = render_to_string("parley/_comments.html", {
-        "nodes": nodes, "thread": thread, "post": thread.post, "sort": sort, "page": page,
-        "page_no": page_no, "next_page": page_no + 1 if page.has_more else None,
-        "editable": editable, "may_edit_all": -1 in editable, "max_indent": settings.PARLEY_MAX_INDENT,
-    })
+    html = render_to_string(
+        "parley/_comments.html",
+        {
+            "nodes": nodes,
+            "thread": thread,
+            "post": thread.post,
+            "sort": sort,
+            "page": page,
+            "page_no": page_no,
+            "next_page": page_no + 1 if page.has_more else None,
+            "editable": editable,
+            "may_edit_all": -1 in editable,
+            "max_indent": settings.PARLEY_MAX_INDENT,
+        },
+    )
     result = (html, page)
     if settings.PARLEY_THREAD_CACHE and not editable:
         cache.set(key, result, timeout=3600)
@@ -95,14 +110,20 @@ def _prefill(request: HttpRequest, thread: Thread, documents: list[SourceDocumen
     """Form values from ?reply=ID and ?quote=cID / ?quote=d:ANCHOR:PASSAGE (links without JS)."""
     out: dict = {}
     if (reply := request.GET.get("reply", "")).isdigit():
-        parent = access.visible_comments().filter(pk=int(reply), thread=thread,
-                                                  status=Comment.Status.PUBLISHED).first()
+        parent = (
+            access.visible_comments()
+            .filter(pk=int(reply), thread=thread, status=Comment.Status.PUBLISHED)
+            .first()
+        )
         if parent is not None:
             out["parent"] = parent
     quote = request.GET.get("quote", "")
     if quote.startswith("c") and quote[1:].isdigit():
-        source = access.visible_comments().filter(pk=int(quote[1:]), thread=thread,
-                                                  status=Comment.Status.PUBLISHED).first()
+        source = (
+            access.visible_comments()
+            .filter(pk=int(quote[1:]), thread=thread, status=Comment.Status.PUBLISHED)
+            .first()
+        )
         if source is not None:
             text = _first_words(plain_text(_without_quotes(source.body_html)))
             out["body"] = quotes.directive("comment", source.pk, text)
@@ -112,12 +133,15 @@ def _prefill(request: HttpRequest, thread: Thread, documents: list[SourceDocumen
         anchor, _sep, number = rest.partition(":")
         for document in documents:
             if document.slug == anchor:
-                found = passages(document.body,
-                                 transcript=document.kind == SourceDocument.Kind.TRANSCRIPT)
+                found = passages(
+                    document.body, transcript=document.kind == SourceDocument.Kind.TRANSCRIPT
+                )
                 index = int(number) if number.isdigit() else 1
                 for passage in found:
                     if passage.index == index:
-                        out["body"] = quotes.directive("document", anchor, _first_words(passage.text))
+                        out["body"] = quotes.directive(
+                            "document", anchor, _first_words(passage.text)
+                        )
     return out
 
 
@@ -137,8 +161,11 @@ def _first_words(text: str) -> str:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    posts = (Post.objects.filter(is_published=True).select_related("thread")
-             .order_by("-published_at")[:50])
+    posts = (
+        Post.objects.filter(is_published=True)
+        .select_related("thread")
+        .order_by("-published_at")[:50]
+    )
     return render(request, "parley/home.html", {"posts": posts})
 
 
@@ -151,23 +178,34 @@ def _post_context(request: HttpRequest, thread: Thread, *, form: dict | None = N
     form = form if form is not None else _prefill(request, thread, documents)
     form.setdefault("idempotency_key", uuid.uuid4().hex)
     return {
-        "post": post, "thread": thread, "documents": documents, "comments_html": comments_html,
-        "page": page, "page_no": page_no, "sort": sort, "sorts": _sort_choices(), "form": form,
+        "post": post,
+        "thread": thread,
+        "documents": documents,
+        "comments_html": comments_html,
+        "page": page,
+        "page_no": page_no,
+        "sort": sort,
+        "sorts": _sort_choices(),
+        "form": form,
         "max_length": settings.PARLEY_COMMENT_MAX_LENGTH,
     }
 
 
 def _sort_choices() -> list[tuple[str, str]]:
-    return [("oldest", _("Oldest first")), ("newest", _("Newest first")),
-            ("replies", _("Most replies"))]
+    return [
+        ("oldest", _("Oldest first")),
+        ("newest", _("Newest first")),
+        ("replies", _("Most replies")),
+    ]
 
 
 @require_GET
 def post_page(request: HttpRequest, slug: str) -> HttpResponse:
     thread = _thread_or_404(slug)
     if request.GET.get("partial") == "1":
-        html, _page = thread_fragment(request, thread, sort=_sort(request),
-                                      page_no=_page_number(request))
+        html, _page = thread_fragment(
+            request, thread, sort=_sort(request), page_no=_page_number(request)
+        )
         return HttpResponse(html)
     return render(request, "parley/post.html", _post_context(request, thread))
 
@@ -177,36 +215,53 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     thread = _thread_or_404(slug)
     data = request.POST
     parent = data.get("parent_id", "")
-    form = {key: data.get(key, "") for key in ("name", "email", "website", "body",
-                                               "idempotency_key")}
+    form = {
+        key: data.get(key, "") for key in ("name", "email", "website", "body", "idempotency_key")
+    }
     user = request.user if request.user.is_authenticated else None
-    commenter = actions.Commenter(user=user, name=form["name"], email=form["email"],
-                                  website=form["website"], client=client_key(request),
-                                  ip=client_ip(request))
+    commenter = actions.Commenter(
+        user=user,
+        name=form["name"],
+        email=form["email"],
+        website=form["website"],
+        client=client_key(request),
+        ip=client_ip(request),
+    )
     try:
         if parent and not parent.isdigit():
             raise ActionError(_("The comment you are replying to is not part of this discussion."))
-        comment = actions.post_comment(thread, commenter=commenter, body=form["body"],
-                                       parent_id=int(parent) if parent else None,
-                                       idempotency_key=form["idempotency_key"] or None)
+        comment = actions.post_comment(
+            thread,
+            commenter=commenter,
+            body=form["body"],
+            parent_id=int(parent) if parent else None,
+            idempotency_key=form["idempotency_key"] or None,
+        )
     except ActionError as error:
         form["error"] = error.message
         form["error_field"] = error.field
         if parent.isdigit():
             form["parent"] = Comment.objects.filter(pk=int(parent), thread=thread).first()
         thread.refresh_from_db()
-        response = render(request, "parley/post.html", _post_context(request, thread, form=form),
-                          status=error.status)
+        response = render(
+            request,
+            "parley/post.html",
+            _post_context(request, thread, form=form),
+            status=error.status,
+        )
         if retry := getattr(error, "retry_after", None):
             response["Retry-After"] = str(retry)
         return response
     response = HttpResponseRedirect(comment.get_absolute_url())
     if user is None:
-        response.set_cookie(tokens.COOKIE,
-                            tokens.add_to_cookie(request.COOKIES.get(tokens.COOKIE),
-                                                 tokens.make(comment.pk)),
-                            max_age=settings.PARLEY_EDIT_WINDOW_SECONDS, httponly=True,
-                            samesite="Lax", secure=settings.SESSION_COOKIE_SECURE)
+        response.set_cookie(
+            tokens.COOKIE,
+            tokens.add_to_cookie(request.COOKIES.get(tokens.COOKIE), tokens.make(comment.pk)),
+            max_age=settings.PARLEY_EDIT_WINDOW_SECONDS,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
     return response
 
 
@@ -228,12 +283,22 @@ def subtree(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
         raise Http404(_("That comment belongs to another discussion."))
     nodes = tree.build(queries.subtree(comment), max_indent=settings.PARLEY_MAX_INDENT)
     editable = _editable_ids(request, thread)
-    comments_html = render_to_string("parley/_comments.html", {
-        "nodes": nodes, "thread": thread, "post": thread.post, "editable": editable,
-        "may_edit_all": -1 in editable, "max_indent": settings.PARLEY_MAX_INDENT,
-    })
-    return render(request, "parley/subtree.html", {"thread": thread, "post": thread.post,
-                                                   "focus": comment, "comments_html": comments_html})
+    comments_html = render_to_string(
+        "parley/_comments.html",
+        {
+            "nodes": nodes,
+            "thread": thread,
+            "post": thread.post,
+            "editable": editable,
+            "may_edit_all": -1 in editable,
+            "max_indent": settings.PARLEY_MAX_INDENT,
+        },
+    )
+    return render(
+        request,
+        "parley/subtree.html",
+        {"thread": thread, "post": thread.post, "focus": comment, "comments_html": comments_html},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -245,18 +310,37 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
         try:
             actions.edit_comment(comment, body=body, user=user, edit_tokens=_edit_tokens(request))
         except ActionError as error:
-            return render(request, "parley/comment_edit.html",
-                          {"comment": comment, "body": body, "error": error.message,
-                           "max_length": settings.PARLEY_COMMENT_MAX_LENGTH}, status=error.status)
-        messages.success(request, _("Your comment was updated; the earlier version is kept in its history."))
+            return render(
+                request,
+                "parley/comment_edit.html",
+                {
+                    "comment": comment,
+                    "body": body,
+                    "error": error.message,
+                    "max_length": settings.PARLEY_COMMENT_MAX_LENGTH,
+                },
+                status=error.status,
+            )
+        messages.success(
+            request, _("Your comment was updated; the earlier version is kept in its history.")
+        )
         return HttpResponseRedirect(comment.get_absolute_url())
     if not actions.may_change(comment, user, _edit_tokens(request)):
-        return render(request, "parley/error.html", {
-            "title": _("You cannot edit this comment"),
-            "message": _("Only its author can edit a comment, within %(n)s minutes of posting.")
-            % {"n": settings.PARLEY_EDIT_WINDOW_SECONDS // 60}}, status=403)
-    return render(request, "parley/comment_edit.html",
-                  {"comment": comment, "body": body, "max_length": settings.PARLEY_COMMENT_MAX_LENGTH})
+        return render(
+            request,
+            "parley/error.html",
+            {
+                "title": _("You cannot edit this comment"),
+                "message": _("Only its author can edit a comment, within %(n)s minutes of posting.")
+                % {"n": settings.PARLEY_EDIT_WINDOW_SECONDS // 60},
+            },
+            status=403,
+        )
+    return render(
+        request,
+        "parley/comment_edit.html",
+        {"comment": comment, "body": body, "max_length": settings.PARLEY_COMMENT_MAX_LENGTH},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -267,19 +351,30 @@ def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
         try:
             actions.delete_comment(comment, user=user, edit_tokens=_edit_tokens(request))
         except ActionError as error:
-            return render(request, "parley/error.html",
-                          {"title": _("The comment was not deleted"), "message": error.message},
-                          status=error.status)
+            return render(
+                request,
+                "parley/error.html",
+                {"title": _("The comment was not deleted"), "message": error.message},
+                status=error.status,
+            )
         messages.success(request, _("Your comment was deleted."))
         url = comment.thread.post.get_absolute_url()
         if comment.parent_id:
             url = reverse("comment", args=[comment.parent_id])
         return HttpResponseRedirect(url + ("" if comment.parent_id else "#comments"))
     if not actions.may_change(comment, user, _edit_tokens(request)):
-        return render(request, "parley/error.html", {
-            "title": _("You cannot delete this comment"),
-            "message": _("Only its author can delete a comment, within %(n)s minutes of posting.")
-            % {"n": settings.PARLEY_EDIT_WINDOW_SECONDS // 60}}, status=403)
+        return render(
+            request,
+            "parley/error.html",
+            {
+                "title": _("You cannot delete this comment"),
+                "message": _(
+                    "Only its author can delete a comment, within %(n)s minutes of posting."
+                )
+                % {"n": settings.PARLEY_EDIT_WINDOW_SECONDS // 60},
+            },
+            status=403,
+        )
     return render(request, "parley/comment_delete.html", {"comment": comment})
 
 
@@ -287,5 +382,6 @@ def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
 def comment_history(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment_or_404(comment_id)
     revisions = list(comment.revisions.order_by("-written_at"))
-    return render(request, "parley/comment_history.html",
-                  {"comment": comment, "revisions": revisions})
+    return render(
+        request, "parley/comment_history.html", {"comment": comment, "revisions": revisions}
+    )

@@ -11,19 +11,29 @@ from parley.lib.markdown import Mentions, blocks, render
 
 
 def test_links_open_safely_and_bare_urls_become_links():
-    html = render("See https://example.org/report.pdf and [the video](https://video.example.com/v).")
-    assert '<a href="https://example.org/report.pdf" rel="nofollow ugc noopener noreferrer">' in html
-    assert '<a href="https://video.example.com/v" rel="nofollow ugc noopener noreferrer">the video</a>' in html
+    html = render(
+        "See https://example.org/report.pdf and [the video](https://video.example.com/v)."
+    )
+    assert (
+        '<a href="https://example.org/report.pdf" rel="nofollow ugc noopener noreferrer">' in html
+    )
+    assert (
+        '<a href="https://video.example.com/v" rel="nofollow ugc noopener noreferrer">the video</a>'
+        in html
+    )
 
 
-@pytest.mark.parametrize("source", [
-    "<script>alert(1)</script>",
-    "[x](javascript:alert(1))",
-    "[x](JaVaScRiPt:alert(1))",
-    "<img src=x onerror=alert(1)>",
-    "![x](javascript:alert(1))",
-    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<script>alert(1)</script>",
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "<img src=x onerror=alert(1)>",
+        "![x](javascript:alert(1))",
+        "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    ],
+)
 def test_raw_html_and_dangerous_urls_never_survive(source):
     tags = _tags(render(source))
     assert {name for name, _attrs in tags} <= {"p", "a"}
@@ -52,8 +62,10 @@ def test_images_are_not_loaded():
 def test_mentions_link_names_of_people_in_the_thread_only():
     mentions = Mentions({"John": "/c/1/", "Ana Maria": "/c/7/"})
     html = render("@ John and @Ana Maria, not @Nobody; mail john@example.org", mentions=mentions)
-    assert '<a href="/c/1/" class="mention" rel="nofollow ugc noopener noreferrer">@ John</a>' in html
-    assert '>@Ana Maria</a>' in html
+    assert (
+        '<a href="/c/1/" class="mention" rel="nofollow ugc noopener noreferrer">@ John</a>' in html
+    )
+    assert ">@Ana Maria</a>" in html
     assert "@Nobody" in html and 'href="/c/' not in html.split("@Nobody")[1]
 
 
@@ -63,14 +75,17 @@ def test_mentions_are_not_made_inside_links_or_code():
     assert "/c/1/" not in html
 
 
-@pytest.mark.parametrize("source", [
-    ">" * 5000 + " deep",
-    "- " * 5000 + "x",
-    "1. " * 3000 + "x",
-    "*" * 10000,
-    "[" * 5000 + "](" * 2500,
-    "`" * 10000,
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        ">" * 5000 + " deep",
+        "- " * 5000 + "x",
+        "1. " * 3000 + "x",
+        "*" * 10000,
+        "[" * 5000 + "](" * 2500,
+        "`" * 10000,
+    ],
+)
 def test_pathological_nesting_renders_in_bounded_time(source):
     started = time.perf_counter()
     html = render(source)

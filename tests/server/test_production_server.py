@@ -11,9 +11,12 @@ pytestmark = [pytest.mark.server]
 
 
 def _post(url: str, body: dict, key: str) -> tuple[int, dict]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json",
-                                              "Idempotency-Key": key})
+    request = urllib.request.Request(  # noqa: S310  (loopback only)
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "Idempotency-Key": key},
+    )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310  (loopback)
         return response.status, json.loads(response.read())
 
@@ -21,8 +24,11 @@ def _post(url: str, body: dict, key: str) -> tuple[int, dict]:
 def test_a_2xx_answer_survives_sigkill_of_the_server(server, dossier):
     from parley.discussion.models import Comment
 
-    status, comment = _post(f"{server.url}/api/v1/threads/{dossier.thread.pk}/comments",
-                            {"name": "Durable Dora", "body": "Committed before the answer."}, "k1")
+    status, comment = _post(
+        f"{server.url}/api/v1/threads/{dossier.thread.pk}/comments",
+        {"name": "Durable Dora", "body": "Committed before the answer."},
+        "k1",
+    )
     server.kill()  # no graceful shutdown: the comment must already be on disk
     assert status == 201
     stored = Comment.objects.get(pk=comment["id"])
@@ -39,8 +45,11 @@ def test_a_retried_post_after_a_crash_returns_the_first_comment(server, dossier,
     (tmp_path / "second").mkdir()
     again = Server(tmp_path / "second").start()
     try:
-        status, second = _post(f"{again.url}/api/v1/threads/{dossier.thread.pk}/comments",
-                               {"name": "Retry Rui", "body": "Once only."}, "retry-1")
+        status, second = _post(
+            f"{again.url}/api/v1/threads/{dossier.thread.pk}/comments",
+            {"name": "Retry Rui", "body": "Once only."},
+            "retry-1",
+        )
     finally:
         again.stop()
     assert status == 201 and second["id"] == first["id"]

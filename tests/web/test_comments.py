@@ -17,11 +17,14 @@ def _post(client, body, **fields):
 
 
 def test_guest_posts_and_lands_on_the_comment(client, thread):
-    response = _post(client, "Where is the **annex**?", email="gil@example.org",
-                     website="gil.example.net")
+    response = _post(
+        client, "Where is the **annex**?", email="gil@example.org", website="gil.example.net"
+    )
     comment = Comment.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/c/{comment.pk}/"
-    assert comment.author_name == "Guest Gil" and comment.author_website == "https://gil.example.net"
+    assert (
+        comment.author_name == "Guest Gil" and comment.author_website == "https://gil.example.net"
+    )
     html = client.get("/posts/lastovo/").content.decode()
     assert "<strong>annex</strong>" in html and "gil@example.org" not in html
     assert 'href="https://gil.example.net" rel="nofollow ugc noopener noreferrer">Guest Gil' in html
@@ -32,7 +35,9 @@ def test_account_posts_under_its_display_name(client, thread, rosa):
     _post(client, "Hello from Rosa", name="ignored")
     comment = Comment.objects.get()
     assert comment.author == rosa and comment.author_name == "Rosa Lima"
-    assert "Commenting as <strong>Rosa Lima</strong>" in client.get("/posts/lastovo/").content.decode()
+    assert (
+        "Commenting as <strong>Rosa Lima</strong>" in client.get("/posts/lastovo/").content.decode()
+    )
 
 
 def test_reply_through_the_form(client, thread, post_as):
@@ -56,8 +61,11 @@ def test_quote_link_prefills_the_form_without_javascript(client, thread, post_as
     quote = Quote.objects.get()
     assert quote.source_comment == source and "noon" in quote.excerpt
     page = client.get("/posts/lastovo/").content.decode()
-    assert re.search(rf'<blockquote class="quote quote--comment" data-comment="{source.pk}"><header>'
-                     rf'<a href="/c/{source.pk}/">Ana · \d+ \w+ \d{{4}}, \d\d:\d\d \w+</a>', page)
+    assert re.search(
+        rf'<blockquote class="quote quote--comment" data-comment="{source.pk}"><header>'
+        rf'<a href="/c/{source.pk}/">Ana · \d+ \w+ \d{{4}}, \d\d:\d\d \w+</a>',
+        page,
+    )
 
 
 def test_document_passage_quote_links_to_the_passage(client, thread):
@@ -67,8 +75,10 @@ def test_document_passage_quote_links_to_the_passage(client, thread):
     quote = Quote.objects.get()
     assert quote.source_document.slug == "briefing" and quote.passage == 2
     page = client.get("/posts/lastovo/").content.decode()
-    assert ('<a href="/posts/lastovo/#briefing-p2">Ministry of Foreign Affairs · Press briefing · '
-            '3 February 2022, 11:00 CET</a>') in page
+    assert (
+        '<a href="/posts/lastovo/#briefing-p2">Ministry of Foreign Affairs · Press briefing · '
+        "3 February 2022, 11:00 CET</a>"
+    ) in page
 
 
 def test_mentions_link_to_the_latest_comment_of_that_person(client, thread, post_as):
@@ -122,7 +132,10 @@ def test_edit_window_closes(client, thread, settings):
     settings.PARLEY_EDIT_WINDOW_SECONDS = 0
     response = client.post(f"/c/{comment.pk}/edit/", {"body": "Too late"})
     assert response.status_code == 403
-    assert "that time has passed" in response.content.decode() or "within 0 minutes" in response.content.decode()
+    assert (
+        "that time has passed" in response.content.decode()
+        or "within 0 minutes" in response.content.decode()
+    )
 
 
 def test_account_edits_own_comment_and_moderator_any(client, thread, rosa, moderator, post_as):
@@ -130,7 +143,9 @@ def test_account_edits_own_comment_and_moderator_any(client, thread, rosa, moder
     client.force_login(rosa)
     assert client.post(f"/c/{mine.pk}/edit/", {"body": "Rosa's better words"}).status_code == 302
     client.force_login(moderator)
-    assert client.post(f"/c/{mine.pk}/edit/", {"body": "[edited by a moderator]"}).status_code == 302
+    assert (
+        client.post(f"/c/{mine.pk}/edit/", {"body": "[edited by a moderator]"}).status_code == 302
+    )
     assert Revision.objects.filter(comment=mine).count() == 2
 
 

@@ -6,17 +6,22 @@ import re
 
 import pytest
 
-from tests.conftest import guest
-
 pytestmark = pytest.mark.django_db
 
 
 def test_documents_are_in_the_order_events_happened(client, dossier):
     html = client.get("/posts/lastovo/").content.decode()
     positions = [html.index(f'id="{slug}"') for slug in ("letter", "press", "briefing")]
-    assert positions == sorted(positions), "entered briefing, letter, press; events: letter, press, briefing"
-    toc = html[html.index('class="toc"'):html.index("</nav>", html.index('class="toc"'))]
-    assert [m for m in re.findall(r'href="#([\w-]+)"', toc)] == ["letter", "press", "briefing", "comments"]
+    assert positions == sorted(positions), (
+        "entered briefing, letter, press; events: letter, press, briefing"
+    )
+    toc = html[html.index('class="toc"') : html.index("</nav>", html.index('class="toc"'))]
+    assert [m for m in re.findall(r'href="#([\w-]+)"', toc)] == [
+        "letter",
+        "press",
+        "briefing",
+        "comments",
+    ]
 
 
 def test_each_document_shows_its_dateline_in_its_own_zone_and_its_source(client, dossier):
@@ -30,8 +35,16 @@ def test_each_document_shows_its_dateline_in_its_own_zone_and_its_source(client,
 
 def test_transcript_renders_as_a_dialogue_with_speakers_marked(client, dossier):
     html = client.get("/posts/lastovo/").content.decode()
-    assert re.search(r'class="passage turn turn--question" id="briefing-p1".*?<p class="speaker">Question</p>', html, re.S)
-    assert re.search(r'class="passage turn turn--answer" id="briefing-p2".*?<p class="speaker">Ana Petrov</p>', html, re.S)
+    assert re.search(
+        r'class="passage turn turn--question" id="briefing-p1".*?<p class="speaker">Question</p>',
+        html,
+        re.S,
+    )
+    assert re.search(
+        r'class="passage turn turn--answer" id="briefing-p2".*?<p class="speaker">Ana Petrov</p>',
+        html,
+        re.S,
+    )
     assert "It will open at noon" in html
 
 
@@ -49,7 +62,9 @@ def test_unknown_post_is_a_clear_404(client, db):
     assert "There is no post at this address." in response.content.decode()
 
 
-def test_comment_shows_author_badge_time_zone_and_permalink(client, thread, editor, post_as, settings):
+def test_comment_shows_author_badge_time_zone_and_permalink(
+    client, thread, editor, post_as, settings
+):
     settings.TIME_ZONE = "America/New_York"
     c = post_as(thread, "", "Thanks for reading.", user=editor)
     html = client.get("/posts/lastovo/").content.decode()

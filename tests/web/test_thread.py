@@ -30,7 +30,7 @@ def test_replies_nest_under_their_parent(client, thread, post_as):
     b = post_as(thread, "Bruno", "Answer", parent=a)
     c = post_as(thread, "Carla", "Second top")
     html = client.get("/posts/lastovo/").content.decode()
-    a_block = html[html.index(f'id="c{a.pk}"'):html.index(f'id="c{c.pk}"')]
+    a_block = html[html.index(f'id="c{a.pk}"') : html.index(f'id="c{c.pk}"')]
     assert f'id="c{b.pk}"' in a_block and '<div class="replies">' in a_block
     assert _ids(html) == [a.pk, b.pk, c.pk]
 
@@ -47,8 +47,9 @@ def test_sorts(client, thread, post_as, no_rate_limit):
     assert client.get("/posts/lastovo/?sort=bogus").status_code == 200
 
 
-def test_query_count_does_not_grow_with_the_thread(client, thread, post_as, no_rate_limit,
-                                                   django_assert_num_queries, settings):
+def test_query_count_does_not_grow_with_the_thread(
+    client, thread, post_as, no_rate_limit, django_assert_num_queries, settings
+):
     settings.PARLEY_THREAD_CACHE = False
     settings.PARLEY_PAGE_SIZE = 500
     _make_thread(thread, post_as, roots=3)
@@ -68,14 +69,19 @@ def test_cached_page_is_invalidated_by_every_change(client, thread, post_as):
     assert "A new reply" in client.get("/posts/lastovo/").content.decode()
     from parley.discussion.actions import edit_comment
 
-    edit_comment(a, body="Changed words", user=a.author, edit_tokens=[__import__(
-        "parley.discussion.tokens", fromlist=["make"]).make(a.pk)])
+    edit_comment(
+        a,
+        body="Changed words",
+        user=a.author,
+        edit_tokens=[__import__("parley.discussion.tokens", fromlist=["make"]).make(a.pk)],
+    )
     html = client.get("/posts/lastovo/").content.decode()
     assert "Changed words" in html and "Original words" not in html
 
 
-def test_first_page_then_more_pages_with_links_that_work_without_javascript(client, thread, post_as,
-                                                                          settings, no_rate_limit):
+def test_first_page_then_more_pages_with_links_that_work_without_javascript(
+    client, thread, post_as, settings, no_rate_limit
+):
     settings.PARLEY_PAGE_SIZE = 5
     made = _make_thread(thread, post_as, roots=4)  # 12 comments
     first = client.get("/posts/lastovo/").content.decode()
@@ -89,8 +95,9 @@ def test_first_page_then_more_pages_with_links_that_work_without_javascript(clie
     assert "<html" not in partial and "Load more comments" not in partial
 
 
-def test_reply_whose_parent_is_on_an_earlier_page_says_whom_it_answers(client, thread, post_as,
-                                                                       settings, no_rate_limit):
+def test_reply_whose_parent_is_on_an_earlier_page_says_whom_it_answers(
+    client, thread, post_as, settings, no_rate_limit
+):
     settings.PARLEY_PAGE_SIZE = 2
     a = post_as(thread, "Ana", "Top")
     post_as(thread, "Bruno", "One", parent=a)
@@ -100,8 +107,9 @@ def test_reply_whose_parent_is_on_an_earlier_page_says_whom_it_answers(client, t
     assert f'<a class="in-reply-to" href="/c/{a.pk}/">in reply to Ana</a>' in html
 
 
-def test_deep_thread_stops_indenting_and_says_whom_replies_answer(client, thread, post_as, settings,
-                                                                  no_rate_limit):
+def test_deep_thread_stops_indenting_and_says_whom_replies_answer(
+    client, thread, post_as, settings, no_rate_limit
+):
     settings.PARLEY_MAX_INDENT = 3
     parent = post_as(thread, "Level 0", "zero")
     chain = [parent]
@@ -117,8 +125,9 @@ def test_deep_thread_stops_indenting_and_says_whom_replies_answer(client, thread
     assert f'href="/posts/lastovo/comments/{chain[3].pk}/">Continue this thread' in html
 
 
-def test_permalink_goes_to_the_right_page_and_anchor(client, thread, post_as, settings,
-                                                     no_rate_limit):
+def test_permalink_goes_to_the_right_page_and_anchor(
+    client, thread, post_as, settings, no_rate_limit
+):
     settings.PARLEY_PAGE_SIZE = 3
     made = _make_thread(thread, post_as, roots=3)
     response = client.get(f"/c/{made[7].pk}/")

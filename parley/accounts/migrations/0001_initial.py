@@ -3,8 +3,9 @@
 import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.utils.timezone
-import parley.accounts.models
 from django.db import migrations, models
+
+import parley.accounts.models
 
 
 class Migration(migrations.Migration):

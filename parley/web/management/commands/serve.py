@@ -23,29 +23,50 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
-                            help="Worker processes (default: one per core).")
-        parser.add_argument("--threads", type=int, default=1,
-                            help="Request threads per worker (default: 1).")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Worker processes (default: one per core).",
+        )
+        parser.add_argument(
+            "--threads", type=int, default=1, help="Request threads per worker (default: 1)."
+        )
 
     def handle(self, *args, host, port, workers, threads, **options):
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            raise CommandError("The database needs migrating first: run `parley migrate` "
-                               "(or `make run`, which does it).")
+            raise CommandError(
+                "The database needs migrating first: run `parley migrate` "
+                "(or `make run`, which does it)."
+            )
         connection.close()
         static_root = str(settings.STATIC_ROOT)
         if not os.path.isdir(static_root):
             call_command("collectstatic", interactive=False, verbosity=0)
-        granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or shutil.which("granian")
+        granian = shutil.which("granian", path=os.path.dirname(sys.executable)) or shutil.which(
+            "granian"
+        )
         if granian is None:
             raise CommandError("granian is not installed in this environment: run `make install`.")
         argv = [
-            granian, "--interface", "wsgi", "--host", host, "--port", str(port),
-            "--workers", str(workers), "--blocking-threads", str(threads),
-            "--respawn-failed-workers", "--no-ws",
-            "--static-path-route", settings.STATIC_URL.rstrip("/"),
-            "--static-path-mount", static_root,
+            granian,
+            "--interface",
+            "wsgi",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
+            "--respawn-failed-workers",
+            "--no-ws",
+            "--static-path-route",
+            settings.STATIC_URL.rstrip("/"),
+            "--static-path-mount",
+            static_root,
             "config.wsgi:application",
         ]
         self.stdout.write(f"Parley is running at http://{host}:{port}/  (Ctrl+C stops it)")
