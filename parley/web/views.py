@@ -187,7 +187,7 @@ def _post_context(request: HttpRequest, thread: Thread, *, form: dict | None = N
         "sort": sort,
         "sorts": _sort_choices(),
         "form": form,
-        "max_length": settings.PARLEY_COMMENT_MAX_LENGTH,
+        "max_length": f"{settings.PARLEY_COMMENT_MAX_LENGTH:,}",
     }
 
 

@@ -1,0 +1,47 @@
+"""The demo a newcomer sees after `make run`: loaded through the actions, once."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Max
+
+from parley.discussion.models import Comment, Quote
+from parley.publishing.models import Post
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_once_and_a_second_run_changes_nothing(capsys, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    call_command("load_demo")
+    first = capsys.readouterr().out
+    assert "Loaded the demo dossier" in first and "user admin, password " in first
+    counts = (Post.objects.count(), Comment.objects.count(), Quote.objects.count())
+
+    call_command("load_demo")
+    second = capsys.readouterr().out
+    assert "already loaded" in second
+    assert (Post.objects.count(), Comment.objects.count(), Quote.objects.count()) == counts
+    assert first.splitlines()[-1] == second.splitlines()[-1]  # the same admin password
+
+
+def test_demo_is_a_dossier_with_a_long_deep_multilingual_discussion(settings, tmp_path, client):
+    settings.DATA_DIR = tmp_path
+    call_command("load_demo", verbosity=0)
+    post = Post.objects.get()
+    documents = list(post.documents.all())
+    assert post.is_dossier and len({d.kind for d in documents}) == 3
+    assert [d.occurred_at for d in documents] == sorted(d.occurred_at for d in documents)
+    comments = Comment.objects.filter(thread=post.thread)
+    assert comments.count() >= 200
+    assert comments.aggregate(Max("depth"))["depth__max"] >= 6
+    assert Quote.objects.filter(source_comment__isnull=False).count() >= 10
+    assert Quote.objects.filter(source_document__isnull=False).count() >= 10
+    assert comments.filter(body_html__contains='class="mention"').count() >= 10
+    assert comments.filter(body_html__contains='href="https://').count() >= 10
+    bodies = " ".join(comments.values_list("body", flat=True))
+    for word in ("não", "nije", "это", "nicht"):  # Portuguese, Serbian, Russian, German
+        assert word in bodies
+    response = client.get(post.get_absolute_url())
+    assert response.status_code == 200 and "Load more comments" in response.content.decode()
