@@ -1,11 +1,38 @@
+import zoneinfo
+
+from django import forms
 from django.contrib import admin
+from django.utils import timezone
 
 from parley.publishing import actions
 from parley.publishing.models import Post, SourceDocument
 
 
+class SourceDocumentForm(forms.ModelForm):
+    """Date and time are typed as the document's dateline says them, in its own time zone."""
+
+    class Meta:
+        model = SourceDocument
+        fields = "__all__"
+        help_texts = {"occurred_at": "Local time where it happened, in the zone below."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.occurred_at and self.instance.timezone:
+            self.initial["occurred_at"] = self.instance.local_time.replace(tzinfo=None)
+
+    def clean(self):
+        cleaned = super().clean()
+        moment, zone = cleaned.get("occurred_at"), cleaned.get("timezone")
+        if moment is not None and zone in zoneinfo.available_timezones():
+            local = timezone.make_naive(moment)  # the wall-clock time as typed
+            cleaned["occurred_at"] = local.replace(tzinfo=zoneinfo.ZoneInfo(zone))
+        return cleaned
+
+
 class SourceDocumentInline(admin.StackedInline):
     model = SourceDocument
+    form = SourceDocumentForm
     extra = 0
     prepopulated_fields = {"slug": ("title",)}
     fields = (
