@@ -63,6 +63,7 @@ def fail(msg: str) -> None:
 
 # ---------------------------------------------------------------- helpers
 
+
 def paragraphs(md: str) -> list[str]:
     return [p for p in re.split(r"\n[ \t]*\n", md.strip()) if p.strip()]
 
@@ -73,7 +74,7 @@ def plain_line(line: str) -> str:
         m = MARKER_RE.match(s)
         if not m:
             break
-        s = s[m.end():]
+        s = s[m.end() :]
     for ch in "*_`":
         s = s.replace(ch, "")
     return s
@@ -137,11 +138,14 @@ def check_excerpt(excerpt, body: str, where: str, transcript: bool = False) -> N
                 plain = m.group(2)
         if excerpt in plain and excerpt in raw:
             return
-    fail(f"{where}: excerpt is not an exact substring of one line of the quoted text"
-         f"{' (speaker labels excluded)' if transcript else ''}: {excerpt!r}")
+    fail(
+        f"{where}: excerpt is not an exact substring of one line of the quoted text"
+        f"{' (speaker labels excluded)' if transcript else ''}: {excerpt!r}"
+    )
 
 
 # ---------------------------------------------------------------- dossier
+
 
 def check_dossier(path: Path) -> dict:
     where = path.name
@@ -174,8 +178,18 @@ def check_dossier(path: Path) -> dict:
         w = f"{where} documents[{i}]"
         if not isinstance(doc, dict):
             fail(f"{w}: must be an object")
-        for f in ("slug", "kind", "title", "issuer", "place", "occurred_at", "timezone",
-                  "source_url", "language", "body"):
+        for f in (
+            "slug",
+            "kind",
+            "title",
+            "issuer",
+            "place",
+            "occurred_at",
+            "timezone",
+            "source_url",
+            "language",
+            "body",
+        ):
             require(doc, f, w)
         w = f"{where} document {doc['slug']!r}"
         if not SLUG_RE.match(doc["slug"]):
@@ -207,16 +221,23 @@ def check_dossier(path: Path) -> dict:
                 if "\n" in p.strip():
                     fail(f"{w}: turn {n} spans several lines; one turn per paragraph")
                 if not LABEL_RE.match(p.strip()):
-                    fail(f"{w}: turn {n} does not start with 'Speaker: ' (label up to 40 chars): {p[:60]!r}")
+                    fail(
+                        f"{w}: turn {n} does not start with 'Speaker: ' (label up to 40 chars): {p[:60]!r}"
+                    )
     if len(set(kinds)) != 3 or not REQUIRED_KINDS <= set(kinds):
-        fail(f"{where}: documents must be one letter, one press_release and one transcript, got {kinds}")
+        fail(
+            f"{where}: documents must be one letter, one press_release and one transcript, got {kinds}"
+        )
     if moments == sorted(moments):
-        fail(f"{where}: documents are listed in chronological order; list them out of order "
-             "so the page's date sort is visible")
+        fail(
+            f"{where}: documents are listed in chronological order; list them out of order "
+            "so the page's date sort is visible"
+        )
     return {d["slug"]: d for d in docs}
 
 
 # ---------------------------------------------------------------- discussion
+
 
 def check_discussion(path: Path, docs: dict) -> dict:
     where = path.name
@@ -229,8 +250,18 @@ def check_discussion(path: Path, docs: dict) -> dict:
     if len(rows) < MIN_COMMENTS:
         fail(f"{where}: {len(rows)} comments, need at least {MIN_COMMENTS}")
 
-    allowed = {"key", "parent", "author", "email", "website", "account", "minutes_after",
-               "lang", "quotes", "body"}
+    allowed = {
+        "key",
+        "parent",
+        "author",
+        "email",
+        "website",
+        "account",
+        "minutes_after",
+        "lang",
+        "quotes",
+        "body",
+    }
     by_key: dict[str, dict] = {}
     depth: dict[str, int] = {}
     root_of: dict[str, str] = {}
@@ -262,7 +293,9 @@ def check_discussion(path: Path, docs: dict) -> dict:
             fail(f"{w}: missing field 'parent' (use null for a top-level comment)")
         minutes = require(c, "minutes_after", w, int)
         if isinstance(minutes, bool) or minutes <= last_minutes:
-            fail(f"{w}: minutes_after {minutes} must be greater than the previous comment's ({last_minutes})")
+            fail(
+                f"{w}: minutes_after {minutes} must be greater than the previous comment's ({last_minutes})"
+            )
         last_minutes = minutes
         if parent is None:
             depth[key], root_of[key] = 1, key
@@ -307,7 +340,9 @@ def check_discussion(path: Path, docs: dict) -> dict:
         elif cyr:
             fail(f"{w}: lang {lang} but the body contains Cyrillic letters")
         if lang == "sr" and SERBIAN_DIACRITICS & set(body):
-            fail(f"{w}: Serbian comments are typed without diacritics (found {sorted(SERBIAN_DIACRITICS & set(body))})")
+            fail(
+                f"{w}: Serbian comments are typed without diacritics (found {sorted(SERBIAN_DIACRITICS & set(body))})"
+            )
 
         # quotes
         quotes = c.get("quotes")
@@ -329,8 +364,12 @@ def check_discussion(path: Path, docs: dict) -> dict:
                     doc = docs.get(q["document"])
                     if doc is None:
                         fail(f"{qw}: unknown document {q['document']!r}")
-                    check_excerpt(q["excerpt"], doc["body"], f"{qw} (of {q['document']})",
-                                  transcript=doc["kind"] == "transcript")
+                    check_excerpt(
+                        q["excerpt"],
+                        doc["body"],
+                        f"{qw} (of {q['document']})",
+                        transcript=doc["kind"] == "transcript",
+                    )
                     doc_quotes += 1
                 else:
                     fail(f"{qw}: needs 'comment' or 'document'")
@@ -340,9 +379,15 @@ def check_discussion(path: Path, docs: dict) -> dict:
         found = False
         names = sorted(set(authors_so_far), key=len, reverse=True)
         for mm in re.finditer(r"(?<![\w@./])@", body):
-            rest = body[mm.end():]
-            hit = next((n for n in names if rest.startswith(n)
-                        and (len(rest) == len(n) or not rest[len(n)].isalnum())), None)
+            rest = body[mm.end() :]
+            hit = next(
+                (
+                    n
+                    for n in names
+                    if rest.startswith(n) and (len(rest) == len(n) or not rest[len(n)].isalnum())
+                ),
+                None,
+            )
             if hit is None:
                 fail(f"{w}: mention @{rest[:25]!r}... is not the full name of an earlier author")
             found = True
@@ -384,7 +429,9 @@ def check_discussion(path: Path, docs: dict) -> dict:
         fail(f"{where}: {quoting} comments carry quotes, need at least {MIN_QUOTING}")
     total_q = comment_quotes + doc_quotes
     if min(comment_quotes, doc_quotes) < 0.35 * total_q:
-        fail(f"{where}: quotes should mix comments ({comment_quotes}) and documents ({doc_quotes}) about evenly")
+        fail(
+            f"{where}: quotes should mix comments ({comment_quotes}) and documents ({doc_quotes}) about evenly"
+        )
     if mentioning < MIN_MENTIONING:
         fail(f"{where}: {mentioning} comments mention someone, need at least {MIN_MENTIONING}")
     if linking < MIN_LINKING:
@@ -396,16 +443,29 @@ def check_discussion(path: Path, docs: dict) -> dict:
         fail(f"{where}: deepest reply chain has {max_depth} levels, need {MIN_MAX_DEPTH}")
     deep_roots = {root_of[k] for k, d in depth.items() if d >= DEEP_LEVEL}
     if len(deep_roots) < MIN_DEEP_BRANCHES:
-        fail(f"{where}: only {len(deep_roots)} threads reach {DEEP_LEVEL} levels, need {MIN_DEEP_BRANCHES}")
+        fail(
+            f"{where}: only {len(deep_roots)} threads reach {DEEP_LEVEL} levels, need {MIN_DEEP_BRANCHES}"
+        )
 
     # a guest posting the same comment twice, a minute apart
-    dup = any(a.get("account") is None and a["author"] == b["author"] and a["body"] == b["body"]
-              and b["minutes_after"] - a["minutes_after"] == 1 for a, b in zip(rows, rows[1:]))
+    dup = any(
+        a.get("account") is None
+        and a["author"] == b["author"]
+        and a["body"] == b["body"]
+        and b["minutes_after"] - a["minutes_after"] == 1
+        for a, b in zip(rows, rows[1:])
+    )
     if not dup:
         fail(f"{where}: no guest comment posted twice a minute apart")
     # signatures: a last paragraph that is a short line signed with a dash
-    signed = sum(1 for c in rows if (lp := paragraphs(c["body"])[-1]) and len(paragraphs(c["body"])) > 1
-                 and len(lp) <= 80 and "—" in lp)
+    signed = sum(
+        1
+        for c in rows
+        if (lp := paragraphs(c["body"])[-1])
+        and len(paragraphs(c["body"])) > 1
+        and len(lp) <= 80
+        and "—" in lp
+    )
     if signed < 5:
         fail(f"{where}: only {signed} comments end with a signature line")
     long_ones = sum(1 for c in rows if len(paragraphs(c["body"])) >= 3)
@@ -413,17 +473,26 @@ def check_discussion(path: Path, docs: dict) -> dict:
     if long_ones < 8 or short_ones < 15:
         fail(f"{where}: need a mix of long ({long_ones}) and short ({short_ones}) comments")
     bodies = "\n".join(c["body"] for c in rows)
-    for label, pattern in (("a Markdown list", r"(?m)^(?:- |\d+\. )"), ("a blockquote", r"(?m)^> "),
-                           ("emphasis", r"(?<!\*)\*[^*\s][^*\n]*\*(?!\*)")):
+    for label, pattern in (
+        ("a Markdown list", r"(?m)^(?:- |\d+\. )"),
+        ("a blockquote", r"(?m)^> "),
+        ("emphasis", r"(?<!\*)\*[^*\s][^*\n]*\*(?!\*)"),
+    ):
         if not re.search(pattern, bodies):
             fail(f"{where}: no comment uses {label}")
 
     return {
-        "comments": len(rows), "languages": dict(langs.most_common()), "authors": len(authors),
-        "accounts": sorted(author_of_account), "comments with quotes": quoting,
-        "quotes of comments": comment_quotes, "quotes of documents": doc_quotes,
-        "comments with mentions": mentioning, "comments with links": linking,
-        "max depth": max_depth, "threads reaching depth 6": len(deep_roots),
+        "comments": len(rows),
+        "languages": dict(langs.most_common()),
+        "authors": len(authors),
+        "accounts": sorted(author_of_account),
+        "comments with quotes": quoting,
+        "quotes of comments": comment_quotes,
+        "quotes of documents": doc_quotes,
+        "comments with mentions": mentioning,
+        "comments with links": linking,
+        "max depth": max_depth,
+        "threads reaching depth 6": len(deep_roots),
         "span (minutes)": span,
     }
 

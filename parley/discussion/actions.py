@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.db.models.functions import Lower
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
@@ -335,22 +335,43 @@ _MENTION_CANDIDATE = re.compile(r"(?<![\w@])@ ?((?:[^\W\d_][\w'’.-]*)(?: [^\W\
 
 
 def _mentions(thread: Thread, body: str) -> markdown.Mentions | None:
-    """Names after '@' that belong to people in the thread, linked to their latest comment."""
-    candidates = set()
+    """Names after '@' that belong to people in the thread, linked to their latest comment.
+
+    A full name always matches; a first name alone ("@John") matches when exactly one person
+    in the thread has that first name.
+    """
+    candidates: set[str] = set()
     for match in _MENTION_CANDIDATE.finditer(body):
         words = match.group(1).split(" ")
         for n in range(1, len(words) + 1):
             candidates.add(" ".join(words[:n]).rstrip(".,;:!?'’").casefold())
+    candidates.discard("")
     if not candidates:
         return None
+    first_names = Q()
+    for candidate in candidates:
+        if " " not in candidate:
+            first_names |= Q(name__startswith=candidate + " ")
     latest = (
         Comment.objects.filter(thread=thread, status=Comment.Status.PUBLISHED)
         .annotate(name=Lower("author_name"))
-        .filter(name__in=candidates)
+        .filter(Q(name__in=candidates) | first_names)
         .values("author_name")
         .annotate(last=Max("id"))
     )
-    targets = {row["author_name"]: f"/c/{row['last']}/" for row in latest}
+    targets: dict[str, str] = {}
+    by_first_name: dict[str, list[str]] = {}
+    for row in latest:
+        url = f"/c/{row['last']}/"
+        name = row["author_name"]
+        if name.casefold() in candidates:
+            targets[name] = url
+        first = name.split(" ", 1)[0]
+        if first.casefold() in candidates and " " in name:
+            by_first_name.setdefault(first, []).append(url)
+    for first, urls in by_first_name.items():
+        if len(urls) == 1 and not any(n.casefold() == first.casefold() for n in targets):
+            targets[first] = urls[0]
     return markdown.Mentions(targets) if targets else None
 
 

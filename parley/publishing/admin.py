@@ -13,7 +13,18 @@ class SourceDocumentForm(forms.ModelForm):
 
     class Meta:
         model = SourceDocument
-        fields = "__all__"
+        fields = [
+            "kind",
+            "title",
+            "slug",
+            "issuer",
+            "place",
+            "occurred_at",
+            "timezone",
+            "source_url",
+            "language",
+            "body",
+        ]
         help_texts = {"occurred_at": "Local time where it happened, in the zone below."}
 
     def __init__(self, *args, **kwargs):

@@ -168,3 +168,13 @@ def test_closed_thread_shows_why_and_refuses(client, thread):
     assert "This discussion is closed" in html
     response = _post(client, "Too late")
     assert response.status_code == 403 and not Comment.objects.exists()
+
+
+def test_a_first_name_mentions_the_only_person_with_that_first_name(client, thread, post_as):
+    john = post_as(thread, "John Whitfield", "first")
+    post_as(thread, "Ana Lima", "one")
+    post_as(thread, "Ana Souza", "two")
+    _post(client, "@ John on 2 February at 8:15 am was right; @Ana is ambiguous")
+    html = Comment.objects.latest("id").body_html
+    assert f'<a href="/c/{john.pk}/" class="mention"' in html and ">@ John</a>" in html
+    assert "@Ana is ambiguous" in html and html.count('class="mention"') == 1
