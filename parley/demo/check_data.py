@@ -453,7 +453,7 @@ def check_discussion(path: Path, docs: dict) -> dict:
         and a["author"] == b["author"]
         and a["body"] == b["body"]
         and b["minutes_after"] - a["minutes_after"] == 1
-        for a, b in zip(rows, rows[1:])
+        for a, b in zip(rows, rows[1:], strict=False)
     )
     if not dup:
         fail(f"{where}: no guest comment posted twice a minute apart")
