@@ -23,7 +23,7 @@ $(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
 install: $(VENV)/.installed
 
 migrate: install
-	$(BIN)/parley migrate --noinput
+	$(BIN)/parley migrate --noinput --verbosity 0
 	$(BIN)/parley createcachetable
 	$(BIN)/parley collectstatic --noinput --verbosity 0
 

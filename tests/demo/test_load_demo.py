@@ -45,3 +45,14 @@ def test_demo_is_a_dossier_with_a_long_deep_multilingual_discussion(settings, tm
         assert word in bodies
     response = client.get(post.get_absolute_url())
     assert response.status_code == 200 and "Load more comments" in response.content.decode()
+
+
+def test_the_data_checker_passes_on_the_shipped_data():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    checker = Path(__file__).resolve().parents[2] / "parley" / "demo" / "check_data.py"
+    result = subprocess.run([sys.executable, str(checker)], capture_output=True, text=True)  # noqa: S603
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "check_data: OK" in result.stdout
