@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -19,7 +20,12 @@ def signup(request):
         messages.success(
             request, _("Welcome, %(name)s. You are logged in.") % {"name": user.public_name}
         )
-        return redirect(request.POST.get("next") or "home")
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = "home"
+        return redirect(target)
     return render(
         request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200
     )

@@ -40,11 +40,12 @@ def on_action_error(request: HttpRequest, exc: ActionError):
 
 
 def _describe(error: dict) -> tuple[str, str | None]:
-    location = [
-        str(part)
-        for part in error.get("loc", ())
-        if part not in ("body", "payload", "query", "params", "header")
-    ]
+    # ninja reports ("body", "payload", FIELD, ...) or ("query", FIELD) and the like.
+    location = [str(part) for part in error.get("loc", ())]
+    if location[:1] == ["body"]:
+        location = location[2:]
+    elif location[:1] in (["query"], ["path"], ["header"]):
+        location = location[1:]
     field = location[-1] if location else None
     kind = error.get("type", "")
     if kind == "extra_forbidden":

@@ -8,14 +8,15 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router
+from ninja import Header, Query, Router, Status
 
 from parley.api import schemas
 from parley.discussion import access, actions, queries, tokens
 from parley.discussion.models import Comment, Thread
 from parley.lib.clients import client_ip, client_key
-from parley.lib.errors import ActionError, Forbidden, Invalid
+from parley.lib.errors import ActionError, Forbidden, UnsupportedMediaType
 from parley.publishing.models import Post
 
 router = Router()
@@ -33,9 +34,8 @@ def _csrf_for_sessions(request: HttpRequest) -> None:
 
 def _require_json(request: HttpRequest) -> None:
     if request.content_type != "application/json":
-        raise Invalid(
-            _("Send the request body as JSON, with Content-Type: application/json."),
-            code="unsupported_media_type",
+        raise UnsupportedMediaType(
+            _("Send the request body as JSON, with Content-Type: application/json.")
         )
 
 
@@ -181,7 +181,8 @@ def list_comments(request: HttpRequest, thread_id: int, params: Query[PageParams
     """A page of a thread's comments in display order. Cached per thread version, with an ETag."""
     thread = access.access_thread(thread_id)
     etag = f'"t{thread.pk}v{thread.version}-{params.sort}-{params.offset}-{params.limit}"'
-    if request.headers.get("If-None-Match") == etag:
+    wanted = parse_etags(request.headers.get("If-None-Match", ""))
+    if "*" in wanted or any(tag.removeprefix("W/") == etag for tag in wanted):
         return HttpResponse(status=304, headers={"ETag": etag})
     cache = caches["local"]
     body = cache.get(etag) if settings.PARLEY_THREAD_CACHE else None
@@ -321,7 +322,7 @@ def delete_comment(
     actions.delete_comment(
         comment, user=_user(request), edit_tokens=[edit_token] if edit_token else []
     )
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(

@@ -23,6 +23,7 @@ from django.db.models.functions import Lower
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from parley.accounts.models import User
 from parley.discussion import quotes, signals
@@ -30,7 +31,7 @@ from parley.discussion.models import Comment, Quote, Revision, Thread
 from parley.lib import markdown, ratelimit
 from parley.lib.errors import Conflict, Forbidden, Invalid, TooManyRequests
 from parley.lib.sanitize import plain_text
-from parley.lib.text import comparable, is_blank
+from parley.lib.text import comparable, is_blank, squash
 from parley.publishing import render as publishing_render
 from parley.publishing.models import Post, SourceDocument
 
@@ -105,7 +106,7 @@ def check_commenter(commenter: Commenter) -> Commenter:
         if not commenter.user.is_active:
             raise Forbidden(_("This account is disabled."))
         return commenter
-    name = unicodedata.normalize("NFC", _CONTROL.sub("", commenter.name or "")).strip()
+    name = squash(unicodedata.normalize("NFC", _CONTROL.sub("", commenter.name or "")))
     if is_blank(name):
         raise Invalid(
             _("Give a name to comment as a guest, or log in."), field="name", code="name_required"
@@ -444,15 +445,10 @@ def _store_comment(
             .only("pk", "root_id", "depth", "status")
             .first()
         )
-        if parent is None:
+        if parent is None or parent.status != Comment.Status.PUBLISHED:
+            # One answer for "no such comment" and "hidden", so hidden comments stay unknown.
             raise Invalid(
-                _("The comment you are replying to is not part of this discussion."),
-                field="parent_id",
-                code="bad_parent",
-            )
-        if parent.status != Comment.Status.PUBLISHED:
-            raise Invalid(
-                _("The comment you are replying to is no longer available."),
+                _("The comment you are replying to is not in this discussion, or was removed."),
                 field="parent_id",
                 code="bad_parent",
             )
@@ -502,18 +498,31 @@ def may_change(comment: Comment, user: User | None, edit_tokens: Iterable[str]) 
     return tokens.any_allows(edit_tokens, comment.pk)
 
 
-def _check_may_change(comment: Comment, user: User | None, edit_tokens: Iterable[str]) -> None:
+def edit_window_phrase() -> str:
+    """The edit window in words: "15 minutes", "1 minute", "30 seconds"."""
+    seconds = settings.PARLEY_EDIT_WINDOW_SECONDS
+    if seconds and seconds % 60 == 0:
+        minutes = seconds // 60
+        return ngettext("%(n)s minute", "%(n)s minutes", minutes) % {"n": minutes}
+    return ngettext("%(n)s second", "%(n)s seconds", seconds) % {"n": seconds}
+
+
+def check_may_change(comment: Comment, user: User | None, edit_tokens: Iterable[str]) -> None:
+    """Raise, with the reason in words, unless this person may edit or delete the comment."""
     if comment.is_deleted:
         raise Invalid(_("This comment was deleted."), code="deleted")
     if not may_change(comment, user, edit_tokens):
         if not comment.in_edit_window():
-            minutes = settings.PARLEY_EDIT_WINDOW_SECONDS // 60
             raise Forbidden(
-                _("Comments can be changed for %(n)s minutes after posting; that time has passed.")
-                % {"n": minutes},
+                _("Comments can be changed for %(window)s after posting; that time has passed.")
+                % {"window": edit_window_phrase()},
                 code="edit_window_closed",
             )
-        raise Forbidden(_("Only the comment's author can change it."), code="not_author")
+        raise Forbidden(
+            _("Only the comment's author can change it, within %(window)s of posting.")
+            % {"window": edit_window_phrase()},
+            code="not_author",
+        )
 
 
 def edit_comment(
@@ -521,13 +530,13 @@ def edit_comment(
 ) -> Comment:
     """Replace a comment's body, keeping the previous version as history."""
     edit_tokens = list(edit_tokens)
-    _check_may_change(comment, user, edit_tokens)
+    check_may_change(comment, user, edit_tokens)
     body = check_body(body)
     if body == comment.body:
         return comment
     with transaction.atomic():
         current = Comment.objects.select_for_update().get(pk=comment.pk)
-        _check_may_change(current, user, edit_tokens)
+        check_may_change(current, user, edit_tokens)
         html, found_quotes = render_body(current.thread, body, editing=current)
         now = timezone.now()
         Revision.objects.create(
@@ -554,10 +563,10 @@ def delete_comment(
 ) -> None:
     """Remove a comment; one with replies leaves a "deleted" placeholder so replies stay put."""
     edit_tokens = list(edit_tokens)
-    _check_may_change(comment, user, edit_tokens)
+    check_may_change(comment, user, edit_tokens)
     with transaction.atomic():
         current = Comment.objects.select_for_update().get(pk=comment.pk)
-        _check_may_change(current, user, edit_tokens)
+        check_may_change(current, user, edit_tokens)
         was_published = current.status == Comment.Status.PUBLISHED
         if current.reply_count:
             current.status, current.body, current.body_html = Comment.Status.DELETED, "", ""
@@ -586,3 +595,29 @@ def _remove_leaf(comment: Comment) -> None:
         Comment.objects.filter(pk=parent_id).update(reply_count=F("reply_count") - 1)
         parent = Comment.objects.get(pk=parent_id)
         comment = parent if parent.is_deleted and parent.reply_count == 0 else None
+
+
+def set_comment_status(comment: Comment, status: str, *, by: User) -> Comment:
+    """Publish, hold or reject a comment (moderators); counts and caches follow."""
+    if not by.moderates:
+        raise Forbidden(_("Only moderators can change a comment's status."), code="not_moderator")
+    if status == Comment.Status.DELETED:
+        delete_comment(comment, user=by)
+        return comment
+    if status not in Comment.Status.values:
+        raise Invalid(_("“%(status)s” is not a comment status.") % {"status": status})
+    with transaction.atomic():
+        current = Comment.objects.select_for_update().get(pk=comment.pk)
+        if current.status == status:
+            return current
+        if current.is_deleted:
+            raise Invalid(_("This comment was deleted."), code="deleted")
+        published = Comment.Status.PUBLISHED
+        delta = (status == published) - (current.status == published)
+        current.status = status
+        current.save(update_fields=["status"])
+        Thread.objects.filter(pk=current.thread_id).update(
+            comment_count=F("comment_count") + delta, version=F("version") + 1
+        )
+        transaction.on_commit(lambda: signals.comment_edited.send(Comment, comment=current))
+    return current

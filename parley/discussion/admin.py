@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from parley.discussion import actions
 from parley.discussion.models import Comment, Revision, Thread
 
 
@@ -8,6 +9,10 @@ class ThreadAdmin(admin.ModelAdmin):
     list_display = ("post", "is_open", "comment_count", "created_at")
     list_filter = ("is_open",)
     readonly_fields = ("post", "comment_count", "version", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if "is_open" in form.changed_data:
+            actions.set_thread_open(obj, obj.is_open)
 
 
 class RevisionInline(admin.TabularInline):
@@ -24,6 +29,9 @@ class CommentAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("author_name", "body")
     readonly_fields = (
+        "author_name",
+        "author_email",
+        "author_website",
         "thread",
         "parent",
         "root",
@@ -54,3 +62,14 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # comments are written on the site or through the API
+
+    def save_model(self, request, obj, form, change):
+        """Changes go through the actions, so history, counts and caches stay right."""
+        stored = Comment.objects.get(pk=obj.pk)
+        if "body" in form.changed_data:
+            stored = actions.edit_comment(stored, body=obj.body, user=request.user)
+        if "status" in form.changed_data:
+            actions.set_comment_status(stored, obj.status, by=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting keeps replies in place: set the status to "deleted" instead

@@ -39,6 +39,11 @@ class NotFound(ActionError):
     code = "not_found"
 
 
+class UnsupportedMediaType(ActionError):
+    status = 415
+    code = "unsupported_media_type"
+
+
 class Conflict(ActionError):
     status = 409
     code = "conflict"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from parley.accounts.models import User
@@ -43,11 +44,14 @@ def create_post(
 def save_post(post: Post) -> Post:
     """Save an edited post, re-rendering its introduction."""
     from parley.discussion.actions import open_thread
+    from parley.discussion.models import Thread
 
     with transaction.atomic():
         post.introduction_html = render.introduction_html(post.introduction)
         post.save()
-        open_thread(post)
+        thread = open_thread(post)
+        # The author's badge and the title appear in cached thread pages.
+        Thread.objects.filter(pk=thread.pk).update(version=F("version") + 1)
     return post
 
 

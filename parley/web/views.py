@@ -229,7 +229,9 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     )
     try:
         if parent and not parent.isdigit():
-            raise ActionError(_("The comment you are replying to is not part of this discussion."))
+            raise ActionError(
+                _("The comment you are replying to is not in this discussion, or was removed.")
+            )
         comment = actions.post_comment(
             thread,
             commenter=commenter,
@@ -241,7 +243,11 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         form["error"] = error.message
         form["error_field"] = error.field
         if parent.isdigit():
-            form["parent"] = Comment.objects.filter(pk=int(parent), thread=thread).first()
+            form["parent"] = (
+                access.visible_comments()
+                .filter(pk=int(parent), thread=thread, status=Comment.Status.PUBLISHED)
+                .first()
+            )
         thread.refresh_from_db()
         response = render(
             request,
@@ -325,16 +331,14 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
             request, _("Your comment was updated; the earlier version is kept in its history.")
         )
         return HttpResponseRedirect(comment.get_absolute_url())
-    if not actions.may_change(comment, user, _edit_tokens(request)):
+    try:
+        actions.check_may_change(comment, user, _edit_tokens(request))
+    except ActionError as error:
         return render(
             request,
             "parley/error.html",
-            {
-                "title": _("You cannot edit this comment"),
-                "message": _("Only its author can edit a comment, within %(n)s minutes of posting.")
-                % {"n": settings.PARLEY_EDIT_WINDOW_SECONDS // 60},
-            },
-            status=403,
+            {"title": _("You cannot edit this comment"), "message": error.message},
+            status=error.status,
         )
     return render(
         request,
@@ -362,18 +366,14 @@ def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
         if comment.parent_id:
             url = reverse("comment", args=[comment.parent_id])
         return HttpResponseRedirect(url + ("" if comment.parent_id else "#comments"))
-    if not actions.may_change(comment, user, _edit_tokens(request)):
+    try:
+        actions.check_may_change(comment, user, _edit_tokens(request))
+    except ActionError as error:
         return render(
             request,
             "parley/error.html",
-            {
-                "title": _("You cannot delete this comment"),
-                "message": _(
-                    "Only its author can delete a comment, within %(n)s minutes of posting."
-                )
-                % {"n": settings.PARLEY_EDIT_WINDOW_SECONDS // 60},
-            },
-            status=403,
+            {"title": _("You cannot delete this comment"), "message": error.message},
+            status=error.status,
         )
     return render(request, "parley/comment_delete.html", {"comment": comment})
 
