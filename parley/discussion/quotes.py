@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from parley.lib.sanitize import plain_text
+
 _BLOCK = re.compile(
     r"^:::quote[ \t]+(?P<kind>comment|document)[ \t]+(?P<target>[\w-]{1,80})[ \t]*\n"
     r"(?P<excerpt>.*?)\n:::[ \t]*$",
@@ -24,6 +26,8 @@ _BLOCK = re.compile(
 
 MAX_QUOTES = 10
 MAX_EXCERPT = 2_000
+PREFILL_CHARS = 300
+_QUOTE_BLOCK_HTML = re.compile(r'<blockquote class="quote.*?</blockquote>', re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -51,3 +55,16 @@ def directive(kind: str, target: str | int, excerpt: str) -> str:
     """The source form of a quote, as the quote buttons insert it."""
     excerpt = "\n".join(line for line in excerpt.strip().splitlines() if line.strip() != ":::")
     return f":::quote {kind} {target}\n{excerpt}\n:::\n\n"
+
+
+def own_text(body_html: str) -> str:
+    """A comment's words without the quotes it holds, as plain text."""
+    return plain_text(_QUOTE_BLOCK_HTML.sub("", body_html))
+
+
+def opening_words(text: str, limit: int = PREFILL_CHARS) -> str:
+    """The start of a text, cut at a word boundary: what a quote link pre-fills."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0]

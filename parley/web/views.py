@@ -19,11 +19,8 @@ from parley.discussion import access, actions, queries, quotes, tokens, tree
 from parley.discussion.models import Comment, Thread
 from parley.lib.clients import client_ip, client_key
 from parley.lib.errors import ActionError, NotFound
-from parley.lib.sanitize import plain_text
 from parley.publishing.models import Post, SourceDocument
 from parley.publishing.render import passages
-
-QUOTE_PREFILL_CHARS = 300
 
 
 def _thread_or_404(slug: str) -> Thread:
@@ -125,38 +122,23 @@ def _prefill(request: HttpRequest, thread: Thread, documents: list[SourceDocumen
             .first()
         )
         if source is not None:
-            text = _first_words(plain_text(_without_quotes(source.body_html)))
-            out["body"] = quotes.directive("comment", source.pk, text)
+            out["body"] = quotes.directive(
+                "comment", source.pk, quotes.opening_words(quotes.own_text(source.body_html))
+            )
             out.setdefault("parent", source)
     elif quote.startswith("d:"):
-        _d, _sep, rest = quote.partition(":")
-        anchor, _sep, number = rest.partition(":")
+        anchor, _sep, number = quote[2:].partition(":")
+        index = int(number) if number.isdigit() else 1
         for document in documents:
-            if document.slug == anchor:
-                found = passages(
-                    document.body, transcript=document.kind == SourceDocument.Kind.TRANSCRIPT
-                )
-                index = int(number) if number.isdigit() else 1
-                for passage in found:
-                    if passage.index == index:
-                        out["body"] = quotes.directive(
-                            "document", anchor, _first_words(passage.text)
-                        )
+            if document.slug != anchor:
+                continue
+            transcript = document.kind == SourceDocument.Kind.TRANSCRIPT
+            for passage in passages(document.body, transcript=transcript):
+                if passage.index == index:
+                    out["body"] = quotes.directive(
+                        "document", anchor, quotes.opening_words(passage.text)
+                    )
     return out
-
-
-def _without_quotes(html: str) -> str:
-    import re
-
-    return re.sub(r"<blockquote class=\"quote.*?</blockquote>", "", html, flags=re.DOTALL)
-
-
-def _first_words(text: str) -> str:
-    text = " ".join(text.split())
-    if len(text) <= QUOTE_PREFILL_CHARS:
-        return text
-    cut = text[:QUOTE_PREFILL_CHARS].rsplit(" ", 1)[0]
-    return cut
 
 
 @require_GET
