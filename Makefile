@@ -8,7 +8,7 @@ PORT ?= 8000
 WORKERS ?= 2
 export PARLEY_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve install migrate demo test test-postgres browser-deps lock screenshots bench clean
+.PHONY: run serve install migrate demo lint test test-postgres browser-deps lock screenshots bench clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || exit 1
@@ -44,12 +44,15 @@ browser-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	fi
 
-test: install browser-deps
+lint: install
+	$(BIN)/ruff check .
+
+test: install browser-deps lint
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (CI runs both).
-test-postgres: install browser-deps
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+test-postgres:
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(MAKE) test
 
 screenshots: install browser-deps
 	$(BIN)/python bench/screenshots.py
