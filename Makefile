@@ -24,7 +24,6 @@ install: $(VENV)/.installed
 
 migrate: install
 	$(BIN)/parley migrate --noinput --verbosity 0
-	$(BIN)/parley createcachetable
 	$(BIN)/parley collectstatic --noinput --verbosity 0
 
 demo: migrate

@@ -42,7 +42,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -114,10 +113,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Caches. "default" is shared by every server process (rate limits): a table in
-# the database for the embedded setup, Redis when REDIS_URL is set. "local" is
-# per process and only holds values whose key carries a version read from the
-# database (rendered threads), so it never serves a stale thread.
+# The cache shared by every server process (rate limits): a table in the database for the
+# embedded setup, Redis when REDIS_URL is set. Rendered threads are kept per process by
+# parley.lib.memo under keys holding the thread's version, so they are never stale.
 _redis_url = envstr("REDIS_URL")
 CACHES = {
     "default": (
@@ -125,11 +123,6 @@ CACHES = {
         if _redis_url
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "parley_cache"}
     ),
-    "local": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "parley-local",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
 }
 
 LANGUAGE_CODE = "en"

@@ -26,11 +26,13 @@ CHROMIUM = "/usr/bin/chromium"
 
 @pytest.fixture(autouse=True)
 def _clean_caches():
-    for alias in ("default", "local"):
-        try:
-            caches[alias].clear()
-        except Exception:  # noqa: S110  (the cache table may not exist before the db fixture)
-            pass
+    from parley.lib import memo
+
+    memo.threads.clear()
+    try:
+        caches["default"].clear()
+    except Exception:  # noqa: S110  (the cache table may not exist before the db fixture)
+        pass
     yield
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.http import parse_etags
@@ -15,6 +14,7 @@ from ninja import Header, Query, Router, Status
 from parley.api import schemas
 from parley.discussion import access, actions, queries, tokens
 from parley.discussion.models import Comment, Thread
+from parley.lib import memo
 from parley.lib.clients import client_ip, client_key
 from parley.lib.errors import ActionError, Forbidden, UnsupportedMediaType
 from parley.publishing.models import Post
@@ -93,7 +93,8 @@ ROW_FIELDS = (
 
 
 def _detail(comment: Comment, *, edit_token: str | None = None) -> dict:
-    post_author_id = comment.thread.post.author_id
+    # Only an account can carry a badge; guests' comments need not load the post.
+    post_author_id = comment.thread.post.author_id if comment.author_id else None
     row = {field: getattr(comment, field, None) for field in ROW_FIELDS if "__" not in field}
     row["author__is_moderator"] = bool(comment.author and comment.author.is_moderator)
     row["author__is_superuser"] = bool(comment.author and comment.author.is_superuser)
@@ -106,7 +107,9 @@ def _detail(comment: Comment, *, edit_token: str | None = None) -> dict:
             "passage": q.passage,
             "excerpt": q.excerpt,
         }
-        for q in comment.quotes.select_related("source_document")
+        for q in (
+            comment.quotes.select_related("source_document") if ":::quote" in comment.body else ()
+        )
     ]
     if edit_token:
         out["edit_token"] = edit_token
@@ -161,7 +164,7 @@ def get_post(request: HttpRequest, slug: str):
     tags=["threads"],
 )
 def get_thread(request: HttpRequest, thread_id: int):
-    return _thread_dict(access.access_thread(thread_id))
+    return _thread_dict(access.access_thread(thread_id, with_post=True))
 
 
 class PageParams(schemas.Schema):
@@ -179,14 +182,15 @@ class PageParams(schemas.Schema):
 )
 def list_comments(request: HttpRequest, thread_id: int, params: Query[PageParams]):
     """A page of a thread's comments in display order. Cached per thread version, with an ETag."""
-    thread = access.access_thread(thread_id)
-    etag = f'"t{thread.pk}v{thread.version}-{params.sort}-{params.offset}-{params.limit}"'
+    version = access.thread_version(thread_id)
+    etag = f'"t{thread_id}v{version}-{params.sort}-{params.offset}-{params.limit}"'
     wanted = parse_etags(request.headers.get("If-None-Match", ""))
     if "*" in wanted or any(tag.removeprefix("W/") == etag for tag in wanted):
         return HttpResponse(status=304, headers={"ETag": etag})
-    cache = caches["local"]
-    body = cache.get(etag) if settings.PARLEY_THREAD_CACHE else None
+    body = memo.threads.get(etag) if settings.PARLEY_THREAD_CACHE else None
     if body is None:
+        thread = access.access_thread(thread_id, with_post=True)
+        etag = f'"t{thread.pk}v{thread.version}-{params.sort}-{params.offset}-{params.limit}"'
         rows = list(
             queries.ordered(thread, params.sort).values(*ROW_FIELDS)[
                 params.offset : params.offset + params.limit + 1
@@ -214,7 +218,7 @@ def list_comments(request: HttpRequest, thread_id: int, params: Query[PageParams
             separators=(",", ":"),
         ).encode()
         if settings.PARLEY_THREAD_CACHE:
-            cache.set(etag, body, timeout=3600)
+            memo.threads.set(etag, body, len(body))
     return HttpResponse(
         body, content_type="application/json", headers={"ETag": etag, "Cache-Control": "no-cache"}
     )

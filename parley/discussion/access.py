@@ -19,11 +19,45 @@ def visible_comments() -> QuerySet[Comment]:
     return Comment.objects.filter(status__in=VISIBLE)
 
 
-def access_thread(thread_id: int) -> Thread:
+def access_thread(thread_id: int, *, with_post: bool = False) -> Thread:
+    """A thread of a published post. Without its post, one plain query (the posting path)."""
+    if not with_post:
+        return _thread_row(thread_id)
     try:
         return Thread.objects.select_related("post").get(pk=thread_id, post__is_published=True)
     except (Thread.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("There is no discussion number %(id)s.") % {"id": thread_id}) from None
+
+
+_THREAD_FIELDS = ("id", "post_id", "is_open", "comment_count", "version")
+
+
+def _thread_row(thread_id: int) -> Thread:
+    # The ORM spends more time building this query than SQLite spends running it; the
+    # columns are read here and the model built as the ORM would (other fields load lazily).
+    from django.db import connection
+
+    from parley.publishing.models import Post
+
+    columns = ", ".join(f"t.{name}" for name in _THREAD_FIELDS)
+    sql = (
+        f"SELECT {columns} FROM {Thread._meta.db_table} t "  # noqa: S608  (our own names)
+        f"JOIN {Post._meta.db_table} p ON p.id = t.post_id WHERE t.id = %s AND p.is_published"
+    )
+    try:
+        key = int(thread_id)
+    except (TypeError, ValueError):
+        key = None
+    row = None
+    if key is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [key])
+            row = cursor.fetchone()
+    if row is None:
+        raise NotFound(_("There is no discussion number %(id)s.") % {"id": thread_id})
+    values = list(row)
+    values[2] = bool(values[2])  # SQLite answers 0/1
+    return Thread.from_db(connection.alias, list(_THREAD_FIELDS), values)
 
 
 def access_thread_for_post(slug: str) -> Thread:
@@ -46,3 +80,21 @@ def access_comment(comment_id: int) -> Comment:
         raise NotFound(
             _("There is no comment number %(id)s, or it was removed.") % {"id": comment_id}
         ) from None
+
+
+def thread_version(thread_id: int) -> int:
+    """The version of a published thread, in one cheap query (the key of cached pages)."""
+    from django.db import connection
+
+    from parley.publishing.models import Post
+
+    sql = (
+        f"SELECT t.version FROM {Thread._meta.db_table} t "  # noqa: S608  (our own table names)
+        f"JOIN {Post._meta.db_table} p ON p.id = t.post_id WHERE t.id = %s AND p.is_published"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [thread_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound(_("There is no discussion number %(id)s.") % {"id": thread_id})
+    return row[0]

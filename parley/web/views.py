@@ -6,7 +6,6 @@ import uuid
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from parley.discussion import access, actions, queries, quotes, tokens, tree
 from parley.discussion.models import Comment, Thread
+from parley.lib import memo
 from parley.lib.clients import client_ip, client_key
 from parley.lib.errors import ActionError, NotFound
 from parley.publishing.models import Post, SourceDocument
@@ -76,9 +76,8 @@ def thread_fragment(
     editable = _editable_ids(request, thread)
     zone = timezone.get_current_timezone_name()
     key = f"thread:{thread.pk}:{thread.version}:{sort}:{page_no}:{size}:{zone}"
-    cache = caches["local"]
     if settings.PARLEY_THREAD_CACHE and not editable:
-        if (hit := cache.get(key)) is not None:
+        if (hit := memo.threads.get(key)) is not None:
             return hit
     page = queries.page(thread, sort=sort, offset=(page_no - 1) * size, limit=size)
     nodes = tree.build(page.comments, max_indent=settings.PARLEY_MAX_INDENT)
@@ -99,7 +98,7 @@ def thread_fragment(
     )
     result = (html, page)
     if settings.PARLEY_THREAD_CACHE and not editable:
-        cache.set(key, result, timeout=3600)
+        memo.threads.set(key, result, len(html))
     return result
 
 
