@@ -51,10 +51,17 @@ def main() -> None:
                     "INSERT INTO comments (tid, parent, created, modified, mode, remote_addr, "
                     "text, author, email, website, voters, notification) "
                     "VALUES (?, ?, ?, NULL, 1, ?, ?, ?, ?, ?, ?, 0)",
-                    (tid, parent, c["created"], remote_addr, c["body"],
-                     html.escape(c["name"], quote=False),
-                     html.escape(c["email"], quote=False) if c["email"] else None,
-                     website, memoryview(Bloomfilter(iterable=[remote_addr]).array)),
+                    (
+                        tid,
+                        parent,
+                        c["created"],
+                        remote_addr,
+                        c["body"],
+                        html.escape(c["name"], quote=False),
+                        html.escape(c["email"], quote=False) if c["email"] else None,
+                        website,
+                        memoryview(Bloomfilter(iterable=[remote_addr]).array),
+                    ),
                 )
                 ids.append(cur.lastrowid)
             out[uri] = {"count": len(ids), "ids": ids}

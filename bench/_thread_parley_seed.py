@@ -37,25 +37,43 @@ def main() -> None:
     for spec in threads:
         started = time.perf_counter()
         first = spec["comments"][0]["created"] if spec["comments"] else time.time()
-        post = create_post(kind="article", slug=spec["slug"], title=spec["title"],
-                           introduction=spec["introduction"],
-                           published_at=datetime.fromtimestamp(first - 3600, tz=UTC))
+        post = create_post(
+            kind="article",
+            slug=spec["slug"],
+            title=spec["title"],
+            introduction=spec["introduction"],
+            published_at=datetime.fromtimestamp(first - 3600, tz=UTC),
+        )
         thread = Thread.objects.get(post=post)
         ids: list[int] = []
         comments = spec["comments"]
         for start in range(0, len(comments), BATCH):
             with transaction.atomic():
-                for c in comments[start:start + BATCH]:
-                    commenter = Commenter(name=c["name"], email=c["email"], website=c["website"],
-                                          client=f"ip:{c['ip']}", ip=c["ip"])
+                for c in comments[start : start + BATCH]:
+                    commenter = Commenter(
+                        name=c["name"],
+                        email=c["email"],
+                        website=c["website"],
+                        client=f"ip:{c['ip']}",
+                        ip=c["ip"],
+                    )
                     parent_id = ids[c["parent"]] if c["parent"] is not None else None
-                    comment = post_comment(thread, commenter=commenter, body=c["body"],
-                                           parent_id=parent_id,
-                                           created_at=datetime.fromtimestamp(c["created"], tz=UTC))
+                    comment = post_comment(
+                        thread,
+                        commenter=commenter,
+                        body=c["body"],
+                        parent_id=parent_id,
+                        created_at=datetime.fromtimestamp(c["created"], tz=UTC),
+                    )
                     ids.append(comment.pk)
         published = Comment.objects.filter(thread=thread, status=Comment.Status.PUBLISHED).count()
-        out[spec["slug"]] = {"thread_id": thread.pk, "count": len(ids), "published": published,
-                             "ids": ids, "seconds": round(time.perf_counter() - started, 2)}
+        out[spec["slug"]] = {
+            "thread_id": thread.pk,
+            "count": len(ids),
+            "published": published,
+            "ids": ids,
+            "seconds": round(time.perf_counter() - started, 2),
+        }
     print(json.dumps(out))
 
 

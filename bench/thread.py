@@ -65,10 +65,10 @@ HOST = "127.0.0.1"
 JSON_LIMIT = 1000
 ISSO_NESTED_LIMIT = 5  # the embed's default max-comments-nested
 TARGETS = {
-    "json1000_uncached_median_ms": 30.0,   # at most
-    "json1000_cached_rps8": 2000.0,        # at least
-    "html_10000_median_ms": 50.0,          # at most
-    "post_1client_per_s": 500.0,           # at least
+    "json1000_uncached_median_ms": 30.0,  # at most
+    "json1000_cached_rps8": 2000.0,  # at least
+    "html_10000_median_ms": 50.0,  # at most
+    "post_1client_per_s": 500.0,  # at least
 }
 
 # --------------------------------------------------------------------------------------------
@@ -152,13 +152,46 @@ LINKS = [
     "https://archive.example.org/web/20220203/ministry.example.gov/transcript",
 ]
 NAMES = [
-    "John Carter", "Ana Souza", "Miloš Petrović", "Дмитрий Волков", "Jürgen Weber", "Emily Hart",
-    "João Pereira", "Jelena Jovanovic", "Наталья Иванова", "Katrin Müller", "Marko", "Olga",
-    "Pedro Alves", "Vuk Stankovic", "Lena Fischer", "Tom O'Neill", "Rafaela Lima", "Sergei K.",
-    "Aleksandar Nikolić", "Grace Okafor", "Beatriz Costa", "Stefan Braun", "Ivana", "Mike R.",
-    "Светлана", "Nenad Djordjevic", "Helga Schmidt", "Carlos Mendes", "Dragan", "Sarah Klein",
-    "Андрей", "Luísa Rocha", "Paul W.", "Milica Ilic", "Friedrich", "Zoran Lukić",
-    "Maria Helena", "Kevin", "Anja Horvat", "Old Reader",
+    "John Carter",
+    "Ana Souza",
+    "Miloš Petrović",
+    "Дмитрий Волков",
+    "Jürgen Weber",
+    "Emily Hart",
+    "João Pereira",
+    "Jelena Jovanovic",
+    "Наталья Иванова",
+    "Katrin Müller",
+    "Marko",
+    "Olga",
+    "Pedro Alves",
+    "Vuk Stankovic",
+    "Lena Fischer",
+    "Tom O'Neill",
+    "Rafaela Lima",
+    "Sergei K.",
+    "Aleksandar Nikolić",
+    "Grace Okafor",
+    "Beatriz Costa",
+    "Stefan Braun",
+    "Ivana",
+    "Mike R.",
+    "Светлана",
+    "Nenad Djordjevic",
+    "Helga Schmidt",
+    "Carlos Mendes",
+    "Dragan",
+    "Sarah Klein",
+    "Андрей",
+    "Luísa Rocha",
+    "Paul W.",
+    "Milica Ilic",
+    "Friedrich",
+    "Zoran Lukić",
+    "Maria Helena",
+    "Kevin",
+    "Anja Horvat",
+    "Old Reader",
 ]
 
 
@@ -166,13 +199,16 @@ def _author_table(rng: random.Random) -> list[dict]:
     authors = []
     for k, name in enumerate(NAMES):
         slug = re.sub(r"[^a-z]+", ".", name.lower()).strip(".") or f"reader{k}"
-        authors.append({
-            "name": name,
-            "email": f"{slug}{k}@example.org" if rng.random() < 0.4 else "",
-            "website": (f"https://{slug.replace('.', '')}{k}.example.net"
-                        if rng.random() < 0.15 else ""),
-            "ip": f"10.0.{k // 200}.{k % 200 + 1}",
-        })
+        authors.append(
+            {
+                "name": name,
+                "email": f"{slug}{k}@example.org" if rng.random() < 0.4 else "",
+                "website": (
+                    f"https://{slug.replace('.', '')}{k}.example.net" if rng.random() < 0.15 else ""
+                ),
+                "ip": f"10.0.{k // 200}.{k % 200 + 1}",
+            }
+        )
     return authors
 
 
@@ -231,17 +267,24 @@ def make_thread(size: int) -> dict:
             mention = comments[parent]["name"]
         elif i > 5 and rng.random() < 0.03:
             mention = comments[rng.randrange(i)]["name"]
-        comments.append({
-            "parent": parent,
-            "root": i if parent is None else comments[parent]["root"],
-            "depth": 0 if parent is None else comments[parent]["depth"] + 1,
-            "name": author["name"], "email": author["email"], "website": author["website"],
-            "ip": author["ip"], "created": float(created),
-            "body": make_body(rng, mention=mention),
-        })
+        comments.append(
+            {
+                "parent": parent,
+                "root": i if parent is None else comments[parent]["root"],
+                "depth": 0 if parent is None else comments[parent]["depth"] + 1,
+                "name": author["name"],
+                "email": author["email"],
+                "website": author["website"],
+                "ip": author["ip"],
+                "created": float(created),
+                "body": make_body(rng, mention=mention),
+            }
+        )
     slug = f"bench-thread-{size}"
     return {
-        "size": size, "slug": slug, "uri": f"/posts/{slug}/",
+        "size": size,
+        "slug": slug,
+        "uri": f"/posts/{slug}/",
         "title": f"Bench dossier with {size:,} comments",
         "introduction": "A letter, a press release and a transcript, and the argument under them.",
         "comments": comments,
@@ -296,8 +339,14 @@ def excerpt(body: bytes, n: int = 300) -> str:
     return body[:n].decode("utf-8", "replace").replace("\n", " ")
 
 
-def fetch(port: int, method: str, path: str, body: bytes | None = None,
-          headers: dict | None = None, timeout: float = 120) -> tuple[int, bytes]:
+def fetch(
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict | None = None,
+    timeout: float = 120,
+) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
         conn.request(method, path, body=body, headers=headers or {})
@@ -319,16 +368,18 @@ def pct(values: list[float], q: float) -> float:
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
-def latency(port: int, path: str, *, max_n: int, max_s: float, min_n: int,
-            headers: dict | None = None) -> dict:
+def latency(
+    port: int, path: str, *, max_n: int, max_s: float, min_n: int, headers: dict | None = None
+) -> dict:
     """Sequential GETs over one keep-alive connection (reopened if the server closes it)."""
     conn = http.client.HTTPConnection(HOST, port, timeout=180)
     samples: list[float] = []
     size = 0
     started = time.perf_counter()
     try:
-        while len(samples) < max_n and (len(samples) < min_n
-                                        or time.perf_counter() - started < max_s):
+        while len(samples) < max_n and (
+            len(samples) < min_n or time.perf_counter() - started < max_s
+        ):
             t0 = time.perf_counter()
             conn.request("GET", path, headers=headers or {})
             resp = conn.getresponse()
@@ -339,9 +390,13 @@ def latency(port: int, path: str, *, max_n: int, max_s: float, min_n: int,
             size = len(body)
     finally:
         conn.close()
-    return {"median_ms": round(statistics.median(samples), 2),
-            "p95_ms": round(pct(samples, 0.95), 2), "min_ms": round(min(samples), 2),
-            "n": len(samples), "bytes": size}
+    return {
+        "median_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(pct(samples, 0.95), 2),
+        "min_ms": round(min(samples), 2),
+        "n": len(samples),
+        "bytes": size,
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -349,9 +404,18 @@ def latency(port: int, path: str, *, max_n: int, max_s: float, min_n: int,
 # --------------------------------------------------------------------------------------------
 
 
-def _load_worker(queue, port: int, method: str, paths: list[str], bodies: list[bytes] | None,
-                 headers: dict, accept: tuple[int, ...], start_at: float, duration: float,
-                 count: int | None = None) -> None:
+def _load_worker(
+    queue,
+    port: int,
+    method: str,
+    paths: list[str],
+    bodies: list[bytes] | None,
+    headers: dict,
+    accept: tuple[int, ...],
+    start_at: float,
+    duration: float,
+    count: int | None = None,
+) -> None:
     conn = http.client.HTTPConnection(HOST, port, timeout=120)
     ok = bad = i = 0
     first_bad = None
@@ -381,8 +445,9 @@ def _load_worker(queue, port: int, method: str, paths: list[str], bodies: list[b
             if first_bad is None:
                 first_bad = f"{method} {path} -> {resp.status}: {excerpt(data)}"
     conn.close()
-    queue.put({"ok": ok, "bad": bad, "first_bad": first_bad, "finished": time.monotonic(),
-               "lat": lat})
+    queue.put(
+        {"ok": ok, "bad": bad, "first_bad": first_bad, "finished": time.monotonic(), "lat": lat}
+    )
 
 
 def warm_posts(port: int, path: str, bodies: list[bytes], headers: dict, n: int = 4) -> None:
@@ -391,17 +456,39 @@ def warm_posts(port: int, path: str, bodies: list[bytes], headers: dict, n: int 
         expect(port, "POST", path, status=201, body=body, headers=headers)
 
 
-def run_clients(port: int, clients: int, duration: float, *, method: str = "GET",
-                paths: list[str], bodies: list[list[bytes]] | None = None,
-                headers: dict | None = None, accept: tuple[int, ...] = (200,),
-                count: int | None = None) -> dict:
+def run_clients(
+    port: int,
+    clients: int,
+    duration: float,
+    *,
+    method: str = "GET",
+    paths: list[str],
+    bodies: list[list[bytes]] | None = None,
+    headers: dict | None = None,
+    accept: tuple[int, ...] = (200,),
+    count: int | None = None,
+) -> dict:
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
     start_at = time.monotonic() + 0.3
-    procs = [ctx.Process(target=_load_worker,
-                         args=(queue, port, method, paths, bodies[k] if bodies else None,
-                               headers or {}, accept, start_at, duration, count))
-             for k in range(clients)]
+    procs = [
+        ctx.Process(
+            target=_load_worker,
+            args=(
+                queue,
+                port,
+                method,
+                paths,
+                bodies[k] if bodies else None,
+                headers or {},
+                accept,
+                start_at,
+                duration,
+                count,
+            ),
+        )
+        for k in range(clients)
+    ]
     for p in procs:
         p.start()
     results = [queue.get(timeout=duration + 300) for _ in procs]
@@ -412,9 +499,15 @@ def run_clients(port: int, clients: int, duration: float, *, method: str = "GET"
     span = max(r["finished"] for r in results) - start_at
     lat = [x for r in results for x in r["lat"]]
     first_bad = next((r["first_bad"] for r in results if r["first_bad"]), None)
-    return {"per_s": round(ok / span, 2), "ok": ok, "bad": bad, "seconds": round(span, 2),
-            "median_ms": round(statistics.median(lat), 2) if lat else None,
-            "first_bad": first_bad, "tool": "python"}
+    return {
+        "per_s": round(ok / span, 2),
+        "ok": ok,
+        "bad": bad,
+        "seconds": round(span, 2),
+        "median_ms": round(statistics.median(lat), 2) if lat else None,
+        "first_bad": first_bad,
+        "tool": "python",
+    }
 
 
 def _wrk_number(text: str, pattern: str) -> float | None:
@@ -442,9 +535,20 @@ def rps8(port: int, path: str, duration: float, median_ms: float | None = None) 
         out = run_clients(port, 8, duration, paths=[path])
         out["rps"] = out.pop("per_s")
         return out
-    proc = subprocess.run([wrk, "-t2", "-c8", f"-d{int(math.ceil(duration))}s", "--timeout", "60s",
-                           f"http://{HOST}:{port}{path}"], capture_output=True, text=True,
-                          timeout=duration + 120)
+    proc = subprocess.run(
+        [
+            wrk,
+            "-t2",
+            "-c8",
+            f"-d{int(math.ceil(duration))}s",
+            "--timeout",
+            "60s",
+            f"http://{HOST}:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=duration + 120,
+    )
     text = proc.stdout + proc.stderr
     rps = _wrk_number(text, r"Requests/sec:\s*([\d.]+)")
     total = _wrk_number(text, r"(\d+) requests in")
@@ -452,8 +556,13 @@ def rps8(port: int, path: str, duration: float, median_ms: float | None = None) 
     errors = re.search(r"Socket errors:.*", text)
     if rps is None:
         raise BenchHTTPError(f"wrk failed on GET {path}: {text.strip()[:300]}")
-    return {"rps": round(rps, 1), "requests": int(total or 0), "non_2xx": non2xx,
-            "socket_errors": errors.group(0) if errors else None, "tool": "wrk -t2 -c8"}
+    return {
+        "rps": round(rps, 1),
+        "requests": int(total or 0),
+        "non_2xx": non2xx,
+        "socket_errors": errors.group(0) if errors else None,
+        "tool": "wrk -t2 -c8",
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -529,8 +638,12 @@ def sampler_main(root: int, out_path: str) -> None:
                 rss[child] = sum(_rss_kb(p) for p in tree)
                 ours += sum(_jiffies(p) for p in tree)
             ours += _jiffies(root)
-            out.write(json.dumps({"t": time.monotonic(), "busy": busy, "total": total,
-                                  "ours": ours, "rss": rss}) + "\n")
+            out.write(
+                json.dumps(
+                    {"t": time.monotonic(), "busy": busy, "total": total, "ours": ours, "rss": rss}
+                )
+                + "\n"
+            )
             out.flush()
             time.sleep(0.1)
 
@@ -545,8 +658,10 @@ def wait_for_quiet(limit_s: float, threshold: float = 15.0, window_s: float = 5.
         used = (busy1 - busy0) * 100 / max(1, total1 - total0)
         if used < threshold or time.monotonic() >= deadline:
             return round(used, 1)
-        print(f"  the machine is {used:.0f}% busy with other work; waiting for it to quieten ...",
-              flush=True)
+        print(
+            f"  the machine is {used:.0f}% busy with other work; waiting for it to quieten ...",
+            flush=True,
+        )
 
 
 class Monitor:
@@ -557,8 +672,9 @@ class Monitor:
         self.samples: list[dict] = []
 
     def start(self) -> None:
-        self.proc = subprocess.Popen([sys.executable, __file__, "--_sample", str(os.getpid()),
-                                      str(self.path)])
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "--_sample", str(os.getpid()), str(self.path)]
+        )
 
     @contextlib.contextmanager
     def phase(self, server: str, size: int | None, label: str, pid: int):
@@ -583,8 +699,9 @@ class Monitor:
                         self.samples.append(json.loads(line))
 
     def peak_mb(self, pids: set[int], t0: float = 0, t1: float = math.inf) -> float | None:
-        peak = [s["rss"].get(str(pid), 0)
-                for s in self.samples if t0 <= s["t"] <= t1 for pid in pids]
+        peak = [
+            s["rss"].get(str(pid), 0) for s in self.samples if t0 <= s["t"] <= t1 for pid in pids
+        ]
         return round(max(peak) / 1024, 1) if peak and max(peak) else None
 
     def foreign_cpu(self, t0: float, t1: float) -> float | None:
@@ -605,8 +722,9 @@ class Monitor:
 
 
 class Server:
-    def __init__(self, name: str, argv: list[str], env: dict, port: int, ready_path: str,
-                 log: Path) -> None:
+    def __init__(
+        self, name: str, argv: list[str], env: dict, port: int, ready_path: str, log: Path
+    ) -> None:
         self.name, self.argv, self.env, self.port = name, argv, env, port
         self.ready_path, self.log_path = ready_path, log
         self.proc: subprocess.Popen | None = None
@@ -618,14 +736,22 @@ class Server:
 
     def start(self, timeout: float = 120) -> None:
         log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(self.argv, env=self.env, cwd=ROOT, stdout=log,
-                                     stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            self.argv,
+            env=self.env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.proc.returncode} before "
-                                   f"answering:\n{self.log_tail()}")
+                raise RuntimeError(
+                    f"{self.name} exited with {self.proc.returncode} before "
+                    f"answering:\n{self.log_tail()}"
+                )
             try:
                 status, body = fetch(self.port, "GET", self.ready_path, timeout=30)
             except OSError:
@@ -663,17 +789,29 @@ def ensure_isso_venv() -> tuple[Path, dict]:
     if not (ISSO_VENV / "bin" / "gunicorn").exists():
         print(f"Installing Isso and gunicorn into {ISSO_VENV.relative_to(ROOT)} ...", flush=True)
         if not python.exists():
-            base = (ISSO_BASE_PYTHON if os.path.exists(ISSO_BASE_PYTHON)
-                    else shutil.which("python3.11"))
+            base = (
+                ISSO_BASE_PYTHON if os.path.exists(ISSO_BASE_PYTHON) else shutil.which("python3.11")
+            )
             if base is None:
-                raise RuntimeError(f"Isso needs Python 3.11 for its venv: {ISSO_BASE_PYTHON} is "
-                                   "missing and no python3.11 is on PATH")
+                raise RuntimeError(
+                    f"Isso needs Python 3.11 for its venv: {ISSO_BASE_PYTHON} is "
+                    "missing and no python3.11 is on PATH"
+                )
             subprocess.run([base, "-m", "venv", str(ISSO_VENV)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "isso>=0.14,<0.15",
-                        "gunicorn"], check=True)
-    version = subprocess.run([str(python), "-c", "import importlib.metadata as m;"
-                              "print(m.version('isso'), m.version('gunicorn'))"],
-                             capture_output=True, text=True, check=True).stdout.split()
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "isso>=0.14,<0.15", "gunicorn"],
+            check=True,
+        )
+    version = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import importlib.metadata as m;print(m.version('isso'), m.version('gunicorn'))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     return python, {"isso": version[0], "gunicorn": version[1]}
 
 
@@ -729,8 +867,11 @@ class Bench:
         self.info: dict = {"wrk": shutil.which("wrk") is not None}
         self.live: list[Server] = []
         # durations: latency loops stop at max_n requests or max_s seconds (but take min_n)
-        self.fast_loop = {"max_n": 300 if not self.quick else 100,
-                          "max_s": 4.0 if not self.quick else 2.0, "min_n": 20}
+        self.fast_loop = {
+            "max_n": 300 if not self.quick else 100,
+            "max_s": 4.0 if not self.quick else 2.0,
+            "min_n": 20,
+        }
         self.slow_loop = {"max_n": 30, "max_s": 6.0 if not self.quick else 3.0, "min_n": 3}
         self.rps_seconds = 5.0 if not self.quick else 3.0
         self.post_seconds = 3.0 if not self.quick else 2.0
@@ -755,8 +896,12 @@ class Bench:
     def measure(self, fn, label: str):
         try:
             return fn()
-        except (BenchHTTPError, OSError, http.client.HTTPException,
-                subprocess.SubprocessError) as exc:
+        except (
+            BenchHTTPError,
+            OSError,
+            http.client.HTTPException,
+            subprocess.SubprocessError,
+        ) as exc:
             self.problem(f"{label}: {type(exc).__name__}: {exc}")
             return None
 
@@ -769,21 +914,38 @@ class Bench:
         cfg = self.work / "isso.cfg"
         cfg.write_text(ISSO_CFG.format(db=self.work / "isso.db", host=HOST, port=port))
         t0 = time.perf_counter()
-        seeded = subprocess.run([str(python), str(BENCH / "_thread_isso_seed.py"), str(cfg),
-                                 str(self.content)], capture_output=True, text=True, cwd=self.work)
+        seeded = subprocess.run(
+            [str(python), str(BENCH / "_thread_isso_seed.py"), str(cfg), str(self.content)],
+            capture_output=True,
+            text=True,
+            cwd=self.work,
+        )
         if seeded.returncode != 0:
             raise RuntimeError(f"Seeding Isso failed:\n{seeded.stderr[-2000:]}")
         ids = json.loads(seeded.stdout.strip().splitlines()[-1])
         self.info["isso_seeding"] = {
             "how": "directly into Isso's SQLite database (rows as Comments.add writes them, "
-                   "schema by Isso's own code), one transaction",
-            "seconds": round(time.perf_counter() - t0, 2)}
-        print(f"Isso {versions['isso']}: seeded {sum(v['count'] for v in ids.values()):,} comments "
-              f"directly into its SQLite database in {self.info['isso_seeding']['seconds']} s",
-              flush=True)
+            "schema by Isso's own code), one transaction",
+            "seconds": round(time.perf_counter() - t0, 2),
+        }
+        print(
+            f"Isso {versions['isso']}: seeded {sum(v['count'] for v in ids.values()):,} comments "
+            f"directly into its SQLite database in {self.info['isso_seeding']['seconds']} s",
+            flush=True,
+        )
         env = {**os.environ, "ISSO_SETTINGS": str(cfg)}
-        argv = [str(ISSO_VENV / "bin" / "gunicorn"), "--workers", "2", "--bind", f"{HOST}:{port}",
-                "--timeout", "300", "--log-level", "warning", "isso.run:application"]
+        argv = [
+            str(ISSO_VENV / "bin" / "gunicorn"),
+            "--workers",
+            "2",
+            "--bind",
+            f"{HOST}:{port}",
+            "--timeout",
+            "300",
+            "--log-level",
+            "warning",
+            "isso.run:application",
+        ]
         first = self.threads[self.sizes[0]]
         ready = f"/?uri={urllib.parse.quote(first['uri'], safe='')}&limit=1"
         server = Server("isso", argv, env, port, ready, self.work / "isso.log")
@@ -805,16 +967,20 @@ class Bench:
         client_path = f"/?uri={uri}&sort=oldest&offset=0&nested_limit={ISSO_NESTED_LIMIT}"
         print(f"Isso, {size:,} comments", flush=True)
         for key, path in (("json1000", json_path), ("client", client_path)):
+
             def check(path=path):
                 data = json.loads(expect(server.port, "GET", path))
                 replies = data["replies"]
                 return len(replies) + sum(len(r.get("replies", [])) for r in replies)
+
             count = self.measure(check, f"Isso GET {path}")
             if count is None:
                 continue
             with self.monitor.phase("isso", size, f"{key} latency", server.pid):
-                lat = self.measure(lambda path=path: latency(server.port, path, **self.slow_loop),
-                                   f"Isso GET {path}")
+                lat = self.measure(
+                    lambda path=path: latency(server.port, path, **self.slow_loop),
+                    f"Isso GET {path}",
+                )
             if lat is None:
                 continue
             lat["comments"] = count
@@ -822,21 +988,32 @@ class Bench:
             out[f"{key}_cached"] = {**lat, "note": "Isso has no response cache: same measurement"}
             median = lat["median_ms"]
             with self.monitor.phase("isso", size, f"{key} rps8", server.pid):
-                load = self.measure(lambda path=path, median=median:
-                                    rps8(server.port, path, self.rps_seconds, median),
-                                    f"Isso 8 clients GET {path}")
+                load = self.measure(
+                    lambda path=path, median=median: rps8(
+                        server.port, path, self.rps_seconds, median
+                    ),
+                    f"Isso 8 clients GET {path}",
+                )
             if load:
                 out[f"{key}_uncached_rps8"] = load
                 out[f"{key}_cached_rps8"] = {**load, "note": "Isso has no response cache"}
-            print(f"  {key:8} {count:5} comments, {lat['bytes'] / 1024:7.0f} KB: median "
-                  f"{lat['median_ms']:8.1f} ms (n={lat['n']}); 8 clients: "
-                  f"{load['rps'] if load else '-'} req/s", flush=True)
+            print(
+                f"  {key:8} {count:5} comments, {lat['bytes'] / 1024:7.0f} KB: median "
+                f"{lat['median_ms']:8.1f} ms (n={lat['n']}); 8 clients: "
+                f"{load['rps'] if load else '-'} req/s",
+                flush=True,
+            )
         out["paths"] = {"json1000": json_path, "client": client_path}
 
     def isso_posts(self, server: Server, size: int) -> None:
         path = f"/new?uri={urllib.parse.quote(self.threads[size]['uri'], safe='')}"
-        self.posting("isso", server, size, path,
-                     lambda text: json.dumps({"text": text, "author": "Bench"}).encode())
+        self.posting(
+            "isso",
+            server,
+            size,
+            path,
+            lambda text: json.dumps({"text": text, "author": "Bench"}).encode(),
+        )
 
     def posting(self, name: str, server: Server, size: int, path: str, payload) -> None:
         """Comments/s accepted (201) from 1 and from 4 concurrent keep-alive clients."""
@@ -844,71 +1021,115 @@ class Bench:
         label = "Isso" if name == "isso" else "Parley"
         headers = {"Content-Type": "application/json"}
         warm = [payload(text) for text in post_bodies(4, -size)]
-        if self.measure(lambda: warm_posts(server.port, path, warm, headers) or True,
-                        f"{label} POST {path} (warm-up)") is None:
+        if (
+            self.measure(
+                lambda: warm_posts(server.port, path, warm, headers) or True,
+                f"{label} POST {path} (warm-up)",
+            )
+            is None
+        ):
             return
         pool = 600 if self.quick else 1500
         for clients in (1, 4):
-            bodies = [[payload(text) for text in post_bodies(pool, size * 10 + clients * 100 + k)]
-                      for k in range(clients)]
+            bodies = [
+                [payload(text) for text in post_bodies(pool, size * 10 + clients * 100 + k)]
+                for k in range(clients)
+            ]
             with self.monitor.phase(name, size, f"post x{clients}", server.pid):
-                got = self.measure(lambda clients=clients, bodies=bodies: run_clients(
-                                       server.port, clients, self.post_seconds, method="POST",
-                                       paths=[path], bodies=bodies, headers=headers,
-                                       accept=(201,)),
-                                   f"{label} POST {path}")
+                got = self.measure(
+                    lambda clients=clients, bodies=bodies: run_clients(
+                        server.port,
+                        clients,
+                        self.post_seconds,
+                        method="POST",
+                        paths=[path],
+                        bodies=bodies,
+                        headers=headers,
+                        accept=(201,),
+                    ),
+                    f"{label} POST {path}",
+                )
             if got:
                 out[f"post_{clients}"] = got
                 if got["first_bad"]:
-                    self.problem(f"{label} posting ({clients} clients): {got['bad']} not accepted; "
-                                 f"first: {got['first_bad']}")
-                print(f"{label}, {size:,} comments: posting from {clients} client(s): "
-                      f"{got['per_s']}/s accepted ({got['ok']} in {got['seconds']} s, median "
-                      f"{got['median_ms']} ms)", flush=True)
+                    self.problem(
+                        f"{label} posting ({clients} clients): {got['bad']} not accepted; "
+                        f"first: {got['first_bad']}"
+                    )
+                print(
+                    f"{label}, {size:,} comments: posting from {clients} client(s): "
+                    f"{got['per_s']}/s accepted ({got['ok']} in {got['seconds']} s, median "
+                    f"{got['median_ms']} ms)",
+                    flush=True,
+                )
 
     # -- Parley ----------------------------------------------------------------------------------
 
     def parley_env(self, data_dir: Path, **extra: str) -> dict:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith("PARLEY_") and k not in {"DATABASE_URL", "REDIS_URL"}}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("PARLEY_") and k not in {"DATABASE_URL", "REDIS_URL"}
+        }
         env.update(DJANGO_SETTINGS_MODULE="config.settings", PARLEY_DATA_DIR=str(data_dir), **extra)
         return env
 
     def run_parley(self) -> None:
         parley = PARLEY_BIN / "parley"
-        missing = [p for p in ("parley/discussion/actions.py", "parley/publishing/actions.py",
-                               "parley/api/views.py") if not (ROOT / p).exists()]
+        missing = [
+            p
+            for p in (
+                "parley/discussion/actions.py",
+                "parley/publishing/actions.py",
+                "parley/api/views.py",
+            )
+            if not (ROOT / p).exists()
+        ]
         if missing or not parley.exists():
             raise RuntimeError(f"Parley is not there yet: missing {missing or [str(parley)]}")
         data = self.work / "parley-data"
         data.mkdir()
         env = self.parley_env(data, PARLEY_COMMENT_RATE="off")
         for cmd in (["migrate", "--noinput"], ["createcachetable"]):
-            done = subprocess.run([str(parley), *cmd], env=env, cwd=ROOT, capture_output=True,
-                                  text=True)
+            done = subprocess.run(
+                [str(parley), *cmd], env=env, cwd=ROOT, capture_output=True, text=True
+            )
             if done.returncode != 0:
                 raise RuntimeError(f"parley {' '.join(cmd)} failed:\n{done.stderr[-2000:]}")
         t0 = time.perf_counter()
-        seeded = subprocess.run([str(PARLEY_BIN / "python"), str(BENCH / "_thread_parley_seed.py"),
-                                 str(self.content)], env=env, cwd=ROOT, capture_output=True,
-                                text=True)
+        seeded = subprocess.run(
+            [str(PARLEY_BIN / "python"), str(BENCH / "_thread_parley_seed.py"), str(self.content)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
         if seeded.returncode != 0:
-            raise RuntimeError("Seeding Parley through its actions failed:\n"
-                               + seeded.stderr[-3000:])
+            raise RuntimeError(
+                "Seeding Parley through its actions failed:\n" + seeded.stderr[-3000:]
+            )
         self.parley_threads = json.loads(seeded.stdout.strip().splitlines()[-1])
         seconds = round(time.perf_counter() - t0, 1)
         self.info["parley_seeding"] = {
             "how": "in-process through publishing.actions.create_post and "
-                   "discussion.actions.post_comment (batches of 500 in one transaction)",
+            "discussion.actions.post_comment (batches of 500 in one transaction)",
             "seconds": seconds,
-            "per_thread": {s: {k: v for k, v in t.items() if k != "ids"}
-                           for s, t in self.parley_threads.items()}}
+            "per_thread": {
+                s: {k: v for k, v in t.items() if k != "ids"}
+                for s, t in self.parley_threads.items()
+            },
+        }
         for spec in self.parley_threads.values():
             if spec["published"] != spec["count"]:
-                self.problem(f"Parley published {spec['published']} of {spec['count']} seeded "
-                             f"comments (the rest were held or rejected by screening)")
-        print(f"Parley: seeded {sum(t['count'] for t in self.parley_threads.values()):,} comments "
-              f"through post_comment in {seconds} s", flush=True)
+                self.problem(
+                    f"Parley published {spec['published']} of {spec['count']} seeded "
+                    f"comments (the rest were held or rejected by screening)"
+                )
+        print(
+            f"Parley: seeded {sum(t['count'] for t in self.parley_threads.values()):,} comments "
+            f"through post_comment in {seconds} s",
+            flush=True,
+        )
 
         for mode, extra in (("uncached", {"PARLEY_THREAD_CACHE": "off"}), ("cached", {})):
             server = self.parley_server(data, f"parley-{mode}", **extra)
@@ -929,10 +1150,24 @@ class Bench:
     def parley_server(self, data: Path, name: str, **extra: str) -> Server:
         port = free_port()
         first = self.parley_threads[self.threads[self.sizes[0]]["slug"]]
-        argv = [str(PARLEY_BIN / "parley"), "serve", "--host", HOST, "--port", str(port),
-                "--workers", "2"]
-        return Server(name, argv, self.parley_env(data, **extra), port,
-                      f"/api/v1/threads/{first['thread_id']}", self.work / f"{name}.log")
+        argv = [
+            str(PARLEY_BIN / "parley"),
+            "serve",
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ]
+        return Server(
+            name,
+            argv,
+            self.parley_env(data, **extra),
+            port,
+            f"/api/v1/threads/{first['thread_id']}",
+            self.work / f"{name}.log",
+        )
 
     def parley_reads(self, server: Server, size: int, mode: str) -> None:
         thread = self.threads[size]
@@ -941,22 +1176,29 @@ class Bench:
         html_path = f"/posts/{thread['slug']}/"
         json_path = f"/api/v1/threads/{spec['thread_id']}/comments?limit={JSON_LIMIT}"
         print(f"Parley ({mode}), {size:,} comments", flush=True)
-        html = self.measure(lambda: expect(server.port, "GET", html_path),
-                            f"Parley GET {html_path}")
+        html = self.measure(
+            lambda: expect(server.port, "GET", html_path), f"Parley GET {html_path}"
+        )
         if html is not None:
             for _ in range(3):  # warm both workers (their first request loads templates)
                 self.measure(lambda: expect(server.port, "GET", html_path), "warm-up")
             with self.monitor.phase("parley", size, f"html {mode}", server.pid):
-                lat = self.measure(lambda: latency(server.port, html_path,
-                                                   headers={"Accept": "text/html"},
-                                                   **self.fast_loop), f"Parley GET {html_path}")
+                lat = self.measure(
+                    lambda: latency(
+                        server.port, html_path, headers={"Accept": "text/html"}, **self.fast_loop
+                    ),
+                    f"Parley GET {html_path}",
+                )
             if lat:
                 out[f"html_{mode}"] = lat
-                print(f"  html     first page {lat['bytes'] / 1024:7.0f} KB: median "
-                      f"{lat['median_ms']:7.2f} ms, p95 {lat['p95_ms']:7.2f} ms (n={lat['n']})",
-                      flush=True)
-        body = self.measure(lambda: expect(server.port, "GET", json_path),
-                            f"Parley GET {json_path}")
+                print(
+                    f"  html     first page {lat['bytes'] / 1024:7.0f} KB: median "
+                    f"{lat['median_ms']:7.2f} ms, p95 {lat['p95_ms']:7.2f} ms (n={lat['n']})",
+                    flush=True,
+                )
+        body = self.measure(
+            lambda: expect(server.port, "GET", json_path), f"Parley GET {json_path}"
+        )
         if body is None:
             return
         try:
@@ -965,21 +1207,24 @@ class Bench:
             self.problem(f"Parley GET {json_path}: unexpected JSON ({exc}): {excerpt(body)}")
             return
         if count != min(size, JSON_LIMIT):
-            self.problem(f"Parley GET {json_path}: {count} comments, "
-                         f"expected {min(size, JSON_LIMIT)}")
+            self.problem(
+                f"Parley GET {json_path}: {count} comments, expected {min(size, JSON_LIMIT)}"
+            )
         for _ in range(3):
             self.measure(lambda: expect(server.port, "GET", json_path), "warm-up")
         with self.monitor.phase("parley", size, f"json {mode}", server.pid):
-            lat = self.measure(lambda: latency(server.port, json_path, **self.fast_loop),
-                               f"Parley GET {json_path}")
+            lat = self.measure(
+                lambda: latency(server.port, json_path, **self.fast_loop), f"Parley GET {json_path}"
+            )
         if lat is None:
             return
         lat["comments"] = count
         out[f"json1000_{mode}"] = lat
         with self.monitor.phase("parley", size, f"json {mode} rps8", server.pid):
-            load = self.measure(lambda: rps8(server.port, json_path, self.rps_seconds,
-                                                 lat["median_ms"]),
-                                f"Parley 8 clients GET {json_path}")
+            load = self.measure(
+                lambda: rps8(server.port, json_path, self.rps_seconds, lat["median_ms"]),
+                f"Parley 8 clients GET {json_path}",
+            )
         if load:
             out[f"json1000_{mode}_rps8"] = load
             if load.get("non_2xx") or load.get("bad"):
@@ -990,17 +1235,23 @@ class Bench:
         if load:
             out[f"client_{mode}_rps8"] = {**load, "note": "same request as json1000"}
         out["paths"] = {"html": html_path, "json1000": json_path, "client": json_path}
-        print(f"  json     {count:5} comments, {lat['bytes'] / 1024:7.0f} KB: median "
-              f"{lat['median_ms']:7.2f} ms (n={lat['n']}); 8 clients: "
-              f"{load['rps'] if load else '-'} req/s", flush=True)
+        print(
+            f"  json     {count:5} comments, {lat['bytes'] / 1024:7.0f} KB: median "
+            f"{lat['median_ms']:7.2f} ms (n={lat['n']}); 8 clients: "
+            f"{load['rps'] if load else '-'} req/s",
+            flush=True,
+        )
 
     def parley_posts(self, server: Server, size: int) -> None:
         spec = self.parley_threads[self.threads[size]["slug"]]
         path = f"/api/v1/threads/{spec['thread_id']}/comments"
-        self.posting("parley", server, size, path,
-                     lambda text: json.dumps({"body": text, "name": "Bench"},
-                                             ensure_ascii=False).encode())
-
+        self.posting(
+            "parley",
+            server,
+            size,
+            path,
+            lambda text: json.dumps({"body": text, "name": "Bench"}, ensure_ascii=False).encode(),
+        )
 
     # -- run and report --------------------------------------------------------------------------
 
@@ -1039,20 +1290,21 @@ class Bench:
                 r = self.results[size][name]
                 f: dict = {}
                 for mode in ("uncached", "cached"):
-                    if (h := r.get(f"html_{mode}")):
+                    if h := r.get(f"html_{mode}"):
                         f[f"html_{mode}_median_ms"] = h["median_ms"]
                         f[f"html_{mode}_p95_ms"] = h["p95_ms"]
                     for key in ("json1000", "client"):
-                        if (lat := r.get(f"{key}_{mode}")):
+                        if lat := r.get(f"{key}_{mode}"):
                             f[f"{key}_{mode}_median_ms"] = lat["median_ms"]
                             f[f"{key}_{mode}_p95_ms"] = lat["p95_ms"]
-                        if (load := r.get(f"{key}_{mode}_rps8")):
+                        if load := r.get(f"{key}_{mode}_rps8"):
                             f[f"{key}_{mode}_rps8"] = load["rps"]
                 for clients in (1, 4):
-                    if (p := r.get(f"post_{clients}")):
+                    if p := r.get(f"post_{clients}"):
                         f[f"post_{clients}client{'s' if clients > 1 else ''}_per_s"] = p["per_s"]
-                phases = [p for p in self.monitor.phases
-                          if p["server"] == name and p["size"] == size]
+                phases = [
+                    p for p in self.monitor.phases if p["server"] == name and p["size"] == size
+                ]
                 peaks = [self.monitor.peak_mb({p["pid"]}, p["t0"], p["t1"]) for p in phases]
                 peaks = [p for p in peaks if p is not None]
                 if peaks:
@@ -1086,16 +1338,25 @@ class Bench:
             ("1 HTML first page, p95 ms (cache off)", "html_uncached_p95_ms", "lower"),
             ("1 HTML first page, median ms (cache on)", "html_cached_median_ms", "lower"),
             ("1 HTML first page, p95 ms (cache on)", "html_cached_p95_ms", "lower"),
-            ("2 <=1,000 comments JSON, median ms, uncached",
-             "json1000_uncached_median_ms", "lower"),
+            (
+                "2 <=1,000 comments JSON, median ms, uncached",
+                "json1000_uncached_median_ms",
+                "lower",
+            ),
             ("2 <=1,000 comments JSON, median ms, cached", "json1000_cached_median_ms", "lower"),
-            ("2 <=1,000 comments JSON, req/s 8 clients, uncached",
-             "json1000_uncached_rps8", "higher"),
+            (
+                "2 <=1,000 comments JSON, req/s 8 clients, uncached",
+                "json1000_uncached_rps8",
+                "higher",
+            ),
             ("2 <=1,000 comments JSON, req/s 8 clients, cached", "json1000_cached_rps8", "higher"),
             ("3 Isso client's request, median ms, uncached", "client_uncached_median_ms", "lower"),
             ("3 Isso client's request, median ms, cached", "client_cached_median_ms", "lower"),
-            ("3 Isso client's request, req/s 8 clients, uncached",
-             "client_uncached_rps8", "higher"),
+            (
+                "3 Isso client's request, req/s 8 clients, uncached",
+                "client_uncached_rps8",
+                "higher",
+            ),
             ("3 Isso client's request, req/s 8 clients, cached", "client_cached_rps8", "higher"),
             ("4 comments/s accepted, 1 client", "post_1client_per_s", "higher"),
             ("4 comments/s accepted, 4 clients", "post_4clients_per_s", "higher"),
@@ -1114,37 +1375,45 @@ class Bench:
 
         print()
         print("=" * 96)
-        print(f"Thread benchmark, {self.info['started']}, {os.cpu_count()} cores, "
-              f"{'quick' if self.quick else 'full'} run, {self.info['seconds']} s; "
-              "load generator: "
-              + ("wrk -t2 -c8" if self.info["wrk"] else "Python processes (no wrk)"))
+        print(
+            f"Thread benchmark, {self.info['started']}, {os.cpu_count()} cores, "
+            f"{'quick' if self.quick else 'full'} run, {self.info['seconds']} s; "
+            "load generator: "
+            + ("wrk -t2 -c8" if self.info["wrk"] else "Python processes (no wrk)")
+        )
         for size in self.sizes:
             row = figures[str(size)]
             detail = self.results[size]
-            pj = (detail["parley"].get("json1000_uncached")
-                  or detail["parley"].get("json1000_cached") or {})
+            pj = (
+                detail["parley"].get("json1000_uncached")
+                or detail["parley"].get("json1000_cached")
+                or {}
+            )
             ij = detail["isso"].get("json1000_uncached") or {}
             ic = detail["isso"].get("client_uncached") or {}
             print()
-            print(f"Thread of {size:,} comments   (request 2: Parley {pj.get('comments', '-')} "
-                  f"comments {pj.get('bytes', 0) / 1024:.0f} KB, Isso {ij.get('comments', '-')} "
-                  f"comments {ij.get('bytes', 0) / 1024:.0f} KB; Isso client request: "
-                  f"{ic.get('comments', '-')} comments {ic.get('bytes', 0) / 1024:.0f} KB)")
+            print(
+                f"Thread of {size:,} comments   (request 2: Parley {pj.get('comments', '-')} "
+                f"comments {pj.get('bytes', 0) / 1024:.0f} KB, Isso {ij.get('comments', '-')} "
+                f"comments {ij.get('bytes', 0) / 1024:.0f} KB; Isso client request: "
+                f"{ic.get('comments', '-')} comments {ic.get('bytes', 0) / 1024:.0f} KB)"
+            )
             print(f"  {'figure':54} {'Parley':>10} {'Isso':>10} {'Parley/Isso':>12}  better")
             for label, key, better in rows:
                 p, i = row["parley"].get(key), row["isso"].get(key)
                 ratio = row["ratio_parley_over_isso"].get(key)
                 if p is None and i is None:
                     continue
-                print(f"  {label:54} {fmt(p):>10} {fmt(i):>10} "
-                      f"{fmt_ratio(ratio):>12}  {better}")
+                print(f"  {label:54} {fmt(p):>10} {fmt(i):>10} {fmt_ratio(ratio):>12}  {better}")
         print()
         print("  Isso serves no HTML page (its client renders the JSON in the browser) and has")
         print("  no response cache, so its 'cached' rows repeat its one measurement. Parley's")
         print("  request 3 is request 2. Posting: Parley with PARLEY_COMMENT_RATE=off, Isso with")
         print("  its guard off.")
-        print(f"  Peak RSS over the whole run: Parley {fmt(self.server_peaks['parley'])} MB "
-              f"(largest of its three server runs), Isso {fmt(self.server_peaks['isso'])} MB.")
+        print(
+            f"  Peak RSS over the whole run: Parley {fmt(self.server_peaks['parley'])} MB "
+            f"(largest of its three server runs), Isso {fmt(self.server_peaks['isso'])} MB."
+        )
         checks = self.check_targets(figures)
         print()
         print("Targets")
@@ -1152,12 +1421,20 @@ class Bench:
             verdict = "n/a " if c["pass"] is None else "PASS" if c["pass"] else "FAIL"
             print(f"  {verdict}  {c['what']}: {c['figure']}")
         print()
-        worst = (f", at most {busiest[0]}% ({busiest[1]['server']} {busiest[1]['size']} "
-                 f"{busiest[1]['label']})") if busiest else ""
-        print(f"Load: load average {self.info['loadavg_at_start']} at start, "
-              f"{self.info['loadavg_at_end']} at end; processes other than the bench used "
-              f"{mean_foreign if mean_foreign is not None else '-'}% of the machine's CPU "
-              f"(100% = all cores) on average during measurements{worst}")
+        worst = (
+            (
+                f", at most {busiest[0]}% ({busiest[1]['server']} {busiest[1]['size']} "
+                f"{busiest[1]['label']})"
+            )
+            if busiest
+            else ""
+        )
+        print(
+            f"Load: load average {self.info['loadavg_at_start']} at start, "
+            f"{self.info['loadavg_at_end']} at end; processes other than the bench used "
+            f"{mean_foreign if mean_foreign is not None else '-'}% of the machine's CPU "
+            f"(100% = all cores) on average during measurements{worst}"
+        )
         if busiest and busiest[0] >= 10:
             print("  NOTE: other processes were busy during the run; figures may be low.")
         if self.problems:
@@ -1166,15 +1443,29 @@ class Bench:
             for p in self.problems:
                 print(f"  - {p}")
         summary = {
-            "bench": "thread", "date": self.info["started"], "cores": os.cpu_count(),
-            "quick": self.quick, "seconds": self.info["seconds"], "sizes": figures,
-            "peak_rss_mb": self.server_peaks, "targets": checks,
-            "load": {"loadavg_start": self.info["loadavg_at_start"],
-                     "loadavg_end": self.info["loadavg_at_end"],
-                     "foreign_cpu_pct_mean": mean_foreign,
-                     "foreign_cpu_pct_max": busiest[0] if busiest else None,
-                     "per_phase": [{"server": p["server"], "size": p["size"], "phase": p["label"],
-                                    "foreign_cpu_pct": f} for f, p in foreign]},
+            "bench": "thread",
+            "date": self.info["started"],
+            "cores": os.cpu_count(),
+            "quick": self.quick,
+            "seconds": self.info["seconds"],
+            "sizes": figures,
+            "peak_rss_mb": self.server_peaks,
+            "targets": checks,
+            "load": {
+                "loadavg_start": self.info["loadavg_at_start"],
+                "loadavg_end": self.info["loadavg_at_end"],
+                "foreign_cpu_pct_mean": mean_foreign,
+                "foreign_cpu_pct_max": busiest[0] if busiest else None,
+                "per_phase": [
+                    {
+                        "server": p["server"],
+                        "size": p["size"],
+                        "phase": p["label"],
+                        "foreign_cpu_pct": f,
+                    }
+                    for f, p in foreign
+                ],
+            },
             "setup": {k: v for k, v in self.info.items() if k not in {"started", "seconds"}},
             "problems": self.problems,
         }
@@ -1188,20 +1479,40 @@ class Bench:
         checks = []
         for size in big:
             v = get(size, "json1000_uncached_median_ms")
-            checks.append({"what": f"1,000-comment JSON uncached <= 30 ms median ({size:,} thread)",
-                           "figure": v, "pass": None if v is None else v <= 30})
+            checks.append(
+                {
+                    "what": f"1,000-comment JSON uncached <= 30 ms median ({size:,} thread)",
+                    "figure": v,
+                    "pass": None if v is None else v <= 30,
+                }
+            )
             v = get(size, "json1000_cached_rps8")
-            checks.append({"what": f">= 2,000 req/s at 8 clients cached ({size:,} thread)",
-                           "figure": v, "pass": None if v is None else v >= 2000})
+            checks.append(
+                {
+                    "what": f">= 2,000 req/s at 8 clients cached ({size:,} thread)",
+                    "figure": v,
+                    "pass": None if v is None else v >= 2000,
+                }
+            )
         for mode in ("uncached", "cached"):
             v = get(10000, f"html_{mode}_median_ms")
-            checks.append({"what": f"first HTML page of the 10,000-comment thread <= 50 ms median "
-                                   f"(cache {'off' if mode == 'uncached' else 'on'})",
-                           "figure": v, "pass": None if v is None else v <= 50})
+            checks.append(
+                {
+                    "what": f"first HTML page of the 10,000-comment thread <= 50 ms median "
+                    f"(cache {'off' if mode == 'uncached' else 'on'})",
+                    "figure": v,
+                    "pass": None if v is None else v <= 50,
+                }
+            )
         for size in self.sizes:
             v = get(size, "post_1client_per_s")
-            checks.append({"what": f">= 500 comments/s posted from one client ({size:,} thread)",
-                           "figure": v, "pass": None if v is None else v >= 500})
+            checks.append(
+                {
+                    "what": f">= 500 comments/s posted from one client ({size:,} thread)",
+                    "figure": v,
+                    "pass": None if v is None else v >= 500,
+                }
+            )
         return checks
 
 
@@ -1210,21 +1521,36 @@ def main() -> int:
         sampler_main(int(sys.argv[2]), sys.argv[3])
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="threads of 100 and 1,000 comments, shorter measurements")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="threads of 100 and 1,000 comments, shorter measurements",
+    )
     parser.add_argument("--sizes", help="comma-separated thread sizes (default 100,1000,10000)")
     parser.add_argument("--servers", default="isso,parley", help="isso,parley (either alone)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    parser.add_argument("--wait-quiet", type=float, default=0, metavar="SECONDS",
-                        help="first wait up to SECONDS for other processes to leave the CPU "
-                             "(under 15%% busy)")
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="first wait up to SECONDS for other processes to leave the CPU (under 15%% busy)",
+    )
     args = parser.parse_args()
-    args.sizes = ([int(s) for s in args.sizes.split(",")] if args.sizes
-                  else [100, 1000] if args.quick else [100, 1000, 10000])
+    args.sizes = (
+        [int(s) for s in args.sizes.split(",")]
+        if args.sizes
+        else [100, 1000]
+        if args.quick
+        else [100, 1000, 10000]
+    )
     args.servers = [s.strip() for s in args.servers.split(",") if s.strip()]
     if not shutil.which("wrk"):
-        print("wrk not found: requests/s will come from a Python client (slower). Install it with "
-              "`apt-get install -y wrk`.", flush=True)
+        print(
+            "wrk not found: requests/s will come from a Python client (slower). Install it with "
+            "`apt-get install -y wrk`.",
+            flush=True,
+        )
     bench = Bench(args)
 
     def on_signal(signum, _frame):

@@ -311,10 +311,12 @@ def _quote_html(quote: Quote) -> str:
         source = quote.source_comment
         return format_html(
             '<blockquote class="quote quote--comment" data-comment="{}">'
-            '<header><a href="{}">{} · {}</a></header>{}</blockquote>',
+            '<header><a href="{}">{} · <time class="reader-time" datetime="{}">{}</time></a>'
+            "</header>{}</blockquote>",
             source.pk,
             source.get_absolute_url(),
             source.author_name,
+            source.created_at.isoformat(),
             _quote_time(source.created_at),
             excerpt,
         )

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+OWN_LINKS = {"stylesheet", "icon"}  # the site's own CSS and favicon, from /static/
+
 # The site's own scripts: static files, and the admin's translation catalogue.
 OWN_SCRIPT = re.compile(r"^/(static/[\w./-]+\.js|admin/jsi18n/)$")
 URL_ATTRIBUTES = {
@@ -113,7 +115,7 @@ class Page(HTMLParser):
         if tag == "meta" and "http-equiv" in attrs:
             self.problems.append(f"<meta http-equiv>: {raw[:120]!r}")
         if tag == "link" and not (
-            attrs.get("href", "").startswith("/static/") and attrs.get("rel") == "stylesheet"
+            attrs.get("href", "").startswith("/static/") and attrs.get("rel") in OWN_LINKS
         ):
             self.problems.append(f"<link> that is not the site's stylesheet: {raw[:120]!r}")
         if tag == "form" and not _same_site(attrs.get("action", "")):

@@ -63,7 +63,8 @@ def test_quote_link_prefills_the_form_without_javascript(client, thread, post_as
     page = client.get("/posts/lastovo/").content.decode()
     assert re.search(
         rf'<blockquote class="quote quote--comment" data-comment="{source.pk}"><header>'
-        rf'<a href="/c/{source.pk}/">Ana · \d+ \w+ \d{{4}}, \d\d:\d\d \w+</a>',
+        rf'<a href="/c/{source.pk}/">Ana · <time class="reader-time" datetime="[^"]+">'
+        rf"\d+ \w+ \d{{4}}, \d\d:\d\d \w+</time></a>",
         page,
     )
 
@@ -178,3 +179,15 @@ def test_a_first_name_mentions_the_only_person_with_that_first_name(client, thre
     html = Comment.objects.latest("id").body_html
     assert f'<a href="/c/{john.pk}/" class="mention"' in html and ">@ John</a>" in html
     assert "@Ana is ambiguous" in html and html.count('class="mention"') == 1
+
+
+def test_quote_header_time_follows_the_reader_zone(client, thread, post_as, settings):
+    settings.TIME_ZONE = "America/New_York"
+    source = post_as(thread, "Ana", "The crossing opens at noon.")
+    _post(client, f":::quote comment {source.pk}\nopens at noon\n:::\n\nWhich noon?")
+    assert "EST</time>" in Comment.objects.latest("id").body_html  # stored in the site's zone
+    client.cookies["parley_tz"] = "Asia/Tokyo"
+    html = client.get("/posts/lastovo/").content.decode()
+    assert re.search(
+        r'<time class="reader-time" datetime="[^"]+">\d+ \w+ \d{4}, \d\d:\d\d JST</time>', html
+    )
