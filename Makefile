@@ -51,7 +51,7 @@ test: install browser-deps lint
 
 # The same suite on PostgreSQL (CI runs both).
 test-postgres:
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(MAKE) test
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:5432/test} $(MAKE) test
 
 screenshots: install browser-deps
 	$(BIN)/python bench/screenshots.py
