@@ -1,41 +1,84 @@
 """Screenshots of the demo in headless Chromium, for docs/screenshots/ and the README.
 
-Starts the production server on a temporary data directory with the demo loaded, then
-photographs the dossier and a deep part of its discussion at desktop and phone widths.
-Run with `make screenshots` (or `.venv/bin/python bench/screenshots.py`).
+Starts the production server (`parley serve`) on a temporary data directory with the demo
+loaded, photographs the dossier and a deep part of its discussion at desktop and phone widths,
+then stops the server. Run with `make screenshots` (or `.venv/bin/python bench/screenshots.py`);
+`--out DIR` writes the pictures elsewhere, to compare before replacing them.
+
+Uses Debian's Chromium (/usr/bin/chromium); it never downloads a browser.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 PARLEY = str(Path(sys.executable).with_name("parley"))
 CHROMIUM = "/usr/bin/chromium"
-SLUG = "karsa-dam-dossier"
+DEMO_DATA = ROOT / "parley" / "demo" / "data" / "discussion.json"
+DEMO_POLL_SECONDS = 120
+DEMO_WAIT_SECONDS = 40 * 60
+READER_ZONE = "Europe/Lisbon"
 
-# Scroll the thread so that a reply chain deeper than the indentation limit is in view.
-SCROLL_TO_DEEP_PART = """() => {
-    const deep = document.querySelector('.node.level-6 .node.level-6') ||
-                 document.querySelector('.node.level-6');
-    const start = deep.closest('.node.level-2') || deep;
-    window.scrollTo(0, start.getBoundingClientRect().top + window.scrollY - 8);
+# Scroll so that the first reply deeper than the indentation limit (it says "in reply to")
+# shows at the given fraction of the screen's height, below the replies that led to it.
+SCROLL_TO_DEEP_PART = """(fraction) => {
+    const detached = [...document.querySelectorAll('#comments .in-reply-to')]
+        .map(link => link.closest('details.node'))
+        .find(node => node.parentElement.closest('details.node'));
+    if (!detached) { throw new Error('the demo has no reply chain deeper than the limit'); }
+    const top = detached.getBoundingClientRect().top + window.scrollY;
+    window.scrollTo(0, top - fraction * window.innerHeight);
 }"""
-SCROLL_TO_QUOTES = """() => {
-    const quote = document.querySelector('#comments blockquote.quote--document');
-    const node = quote.closest('details.node');
-    window.scrollTo(0, node.getBoundingClientRect().top + window.scrollY - 8);
+# The README picture: the first comment that quotes a document and is answered with a quote
+# of it, down to the end of that answer, across the text column (page coordinates).
+QUOTES_CLIP = """() => {
+    const nodes = [...document.querySelectorAll('#comments details.node')];
+    const node = nodes.find(n =>
+        n.querySelector(':scope > .comment-body blockquote.quote--document') &&
+        n.querySelector(':scope > .replies blockquote.quote--comment'));
+    if (!node) { throw new Error('the demo has no quoted document answered with a quote'); }
+    const answer = node.querySelector(':scope > .replies blockquote.quote--comment')
+        .closest('details.node').querySelector(':scope > .comment-actions');
+    const column = document.querySelector('#comments').getBoundingClientRect();
+    const top = node.getBoundingClientRect().top + window.scrollY;
+    const bottom = answer.getBoundingClientRect().bottom + window.scrollY + 6;
+    return {x: column.left - 32, y: top, width: column.width + 64, height: bottom - top};
 }"""
+
+
+@dataclass(frozen=True)
+class Shot:
+    name: str
+    phone: bool
+    scroll: str | None = None
+    scroll_arg: object = None
+    height: int | None = None
+    clip: str | None = None  # a script returning the part of the page to keep
+
+
+SHOTS = [
+    Shot("dossier-desktop", phone=False, height=1000),
+    Shot("thread-desktop", phone=False, scroll=SCROLL_TO_DEEP_PART, scroll_arg=0.55, height=1600),
+    Shot("dossier-phone", phone=True),
+    Shot("thread-phone", phone=True, scroll=SCROLL_TO_DEEP_PART, scroll_arg=0.4),
+    Shot("readme", phone=False, clip=QUOTES_CLIP),
+]
 
 
 def free_port() -> int:
@@ -44,75 +87,121 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
-    env = {
-        **os.environ,
-        "PARLEY_DATA_DIR": str(data_dir),
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-    env.pop("DATABASE_URL", None)
-    for command in (
-        ["migrate", "--noinput", "-v0"],
-        ["collectstatic", "--noinput", "-v0"],
-        ["load_demo"],
-    ):
-        subprocess.run([PARLEY, *command], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    port = free_port()
-    server = subprocess.Popen(
-        [PARLEY, "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+def wait_for_demo_data() -> None:
+    """The demo content may still be being written: poll for it, as the task allows."""
+    deadline = time.monotonic() + DEMO_WAIT_SECONDS
+    while not DEMO_DATA.exists():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"{DEMO_DATA.relative_to(ROOT)} did not appear in 40 minutes.")
+        print(f"waiting for {DEMO_DATA.relative_to(ROOT)} (checking every 2 minutes)...")
+        time.sleep(DEMO_POLL_SECONDS)
+
+
+def run_parley(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(  # noqa: S603  (our own command)
+        [PARLEY, *args], env=env, cwd=ROOT, capture_output=True, text=True, check=False
     )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    if done.returncode != 0:
+        raise SystemExit(f"`parley {' '.join(args)}` failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+class DemoServer:
+    """`parley serve` on a free loopback port, over a fresh data directory with the demo."""
+
+    def __init__(self, data_dir: Path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = data_dir / "server.log"
+        self.env = {
+            **os.environ,
+            "PARLEY_DATA_DIR": str(data_dir),
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "PYTHONUNBUFFERED": "1",
+        }
+        self.env.pop("DATABASE_URL", None)  # the embedded SQLite database in data_dir
+        self.process: subprocess.Popen | None = None
+        self.dossier_url = ""
+
+    def start(self) -> DemoServer:
+        run_parley(self.env, "migrate", "--noinput", "-v0")
+        run_parley(self.env, "collectstatic", "--noinput", "-v0")
+        loaded = run_parley(self.env, "load_demo", "--base-url", self.base)
+        match = re.search(r"^Dossier: (\S+)", loaded, re.MULTILINE)
+        if match is None:
+            raise SystemExit(f"`parley load_demo` did not say where the dossier is:\n{loaded}")
+        self.dossier_url = match[1]
+        self.process = subprocess.Popen(  # noqa: S603
+            [PARLEY, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"],
+            env=self.env,
+            cwd=ROOT,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, stopped as a whole
+        )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(self.dossier_url, timeout=2)  # noqa: S310  (loopback)
+                return self
+            except (urllib.error.URLError, OSError):
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise SystemExit(f"the server did not start:\n{self.log.read_text()}") from None
+                time.sleep(0.2)
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
         try:
-            urllib.request.urlopen(url + "/", timeout=2)  # noqa: S310  (loopback)
-            return server, url
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit("the server did not start")
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
 
 
-def shoot(
-    browser,
-    url: str,
-    name: str,
-    *,
-    phone: bool,
-    scroll: str | None = None,
-    height: int | None = None,
-) -> None:
-    if phone:
-        context = browser.new_context(
-            viewport={"width": 390, "height": height or 844},
-            device_scale_factor=2,
-            is_mobile=True,
-            has_touch=True,
-            timezone_id="Europe/Lisbon",
-        )
+def shoot(browser: Browser, url: str, shot: Shot, out: Path) -> Path:
+    options: dict = {"timezone_id": READER_ZONE, "locale": "en-GB"}
+    if shot.phone:
+        options |= {
+            "viewport": {"width": 390, "height": shot.height or 844},
+            "device_scale_factor": 2,
+            "is_mobile": True,
+            "has_touch": True,
+        }
     else:
-        context = browser.new_context(
-            viewport={"width": 1280, "height": height or 1000}, timezone_id="Europe/Lisbon"
-        )
+        options["viewport"] = {"width": 1280, "height": shot.height or 1000}
+    context = browser.new_context(**options)
+    # The zone parley.js would report on a first visit, so times show as a returning reader's.
+    context.add_cookies([{"name": "parley_tz", "value": READER_ZONE, "url": url}])
     page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.goto(url)
-    page.reload()  # the second view uses the zone the browser reported
-    if scroll:
-        page.evaluate(scroll)
-    path = OUT / f"{name}.png"
-    page.screenshot(path=str(path))
+    page.evaluate("document.fonts.ready.then(() => true)")
+    if shot.scroll:
+        page.evaluate(shot.scroll, shot.scroll_arg)
+    clip = page.evaluate(shot.clip) if shot.clip else None
+    if errors:
+        raise SystemExit(f"{url} logged errors in the browser: {errors}")
+    path = out / f"{shot.name}.png"
+    page.screenshot(path=str(path), clip=clip, full_page=clip is not None)
     context.close()
-    print(f"wrote {path.relative_to(ROOT)}")
+    return path
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=OUT, help="folder for the PNG files")
+    out = parser.parse_args().out.resolve()
+    if not Path(CHROMIUM).exists():
+        raise SystemExit(f"{CHROMIUM} is missing: run `make browser-deps`.")
+    wait_for_demo_data()
+    out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="parley-shots-") as tmp:
-        server, base = start_server(Path(tmp))
+        server = DemoServer(Path(tmp)).start()
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
@@ -125,25 +214,16 @@ def main() -> None:
                         "--disable-component-update",
                         "--disable-sync",
                         "--no-first-run",
+                        "--hide-scrollbars",
                     ],
                 )
-                dossier = f"{base}/posts/{SLUG}/"
-                shoot(browser, dossier, "dossier-desktop", phone=False)
-                shoot(
-                    browser,
-                    dossier,
-                    "thread-desktop",
-                    phone=False,
-                    scroll=SCROLL_TO_DEEP_PART,
-                    height=1400,
-                )
-                shoot(browser, dossier, "dossier-phone", phone=True)
-                shoot(browser, dossier, "thread-phone", phone=True, scroll=SCROLL_TO_DEEP_PART)
-                shoot(browser, dossier, "readme", phone=False, scroll=SCROLL_TO_QUOTES, height=820)
+                for shot in SHOTS:
+                    path = shoot(browser, server.dossier_url, shot, out)
+                    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+                    print(f"wrote {shown}")
                 browser.close()
         finally:
-            os.killpg(server.pid, 15)
-            server.wait(timeout=10)
+            server.stop()
 
 
 if __name__ == "__main__":

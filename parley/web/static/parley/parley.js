@@ -29,6 +29,14 @@
     });
   }
 
+  // A refused post comes back as the whole page: bring the form, its message and the field
+  // to correct into view (the message is far below the documents).
+  if (form && form.querySelector("#form-error")) {
+    form.scrollIntoView({ block: "start" });
+    var invalid = form.querySelector("[aria-invalid=true]") || body;
+    if (invalid) { invalid.focus({ preventScroll: true }); }
+  }
+
   function setParent(id, name) {
     if (!form) { return; }
     form.querySelector("input[name=parent_id]").value = id || "";
@@ -43,10 +51,11 @@
     }
   }
 
-  function insertQuote(kind, target, text) {
+  function insertQuote(kind, target, parts) {
     if (!body) { return; }
-    text = text.replace(/\s+\n/g, "\n").replace(/\n{2,}/g, "\n").trim();
-    var block = ":::quote " + kind + " " + target + "\n" + text + "\n:::\n\n";
+    var block = parts.map(function (text) {
+      return ":::quote " + kind + " " + target + "\n" + text + "\n:::\n\n";
+    }).join("");
     var start = body.selectionStart || body.value.length;
     body.value = body.value.slice(0, start) + block + body.value.slice(start);
     body.focus();
@@ -107,13 +116,38 @@
     return null;
   }
 
+  // The selected words, one string per passage (the server finds each quote in one passage),
+  // leaving out what is not the document's text: a turn's speaker and the passage's Quote link.
+  function selectedParts(range, kind) {
+    var root = range.commonAncestorContainer;
+    if (root.nodeType !== 1) { root = root.parentNode; }
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var texts = [], lastGroup, lastBlock;
+    while (walker.nextNode()) {
+      var node = walker.currentNode, parent = node.parentElement;
+      if (!range.intersectsNode(node) || parent.closest(".speaker, .passage-quote")) { continue; }
+      var group = kind === "document" ? parent.closest(".passage") : parent.closest(".comment-body");
+      if (!group) { continue; }
+      var text = node.textContent.slice(
+        node === range.startContainer ? range.startOffset : 0,
+        node === range.endContainer ? range.endOffset : undefined);
+      var block = parent.closest("p, li, pre, blockquote, h1, h2, h3, h4, h5, h6, div");
+      if (group !== lastGroup) { texts.push(text); }
+      else { texts[texts.length - 1] += (block !== lastBlock ? "\n" : "") + text; }
+      lastGroup = group; lastBlock = block;
+    }
+    return texts.map(function (text) {
+      return text.replace(/[ \t]*\n\s*/g, "\n").trim();
+    }).filter(function (text) { return text.length > 0; });
+  }
+
   document.addEventListener("selectionchange", function () {
     var selection = window.getSelection();
     if (!form || !selection || selection.isCollapsed || !selection.rangeCount) { button.hidden = true; pending = null; return; }
     var from = sourceOf(selection.anchorNode), to = sourceOf(selection.focusNode);
-    var text = selection.toString().trim();
-    if (!from || !to || from.kind !== to.kind || from.target !== to.target || text.length < 2) { button.hidden = true; pending = null; return; }
-    pending = { kind: from.kind, target: from.target, text: text };
+    var parts = (from && to) ? selectedParts(selection.getRangeAt(0), from.kind) : [];
+    if (!from || !to || from.kind !== to.kind || from.target !== to.target || parts.join("").length < 2) { button.hidden = true; pending = null; return; }
+    pending = { kind: from.kind, target: from.target, parts: parts };
     var rect = selection.getRangeAt(0).getBoundingClientRect();
     button.style.top = (window.scrollY + rect.bottom + 6) + "px";
     button.style.left = (window.scrollX + rect.left) + "px";
@@ -123,7 +157,7 @@
   button.addEventListener("mousedown", function (event) { event.preventDefault(); });
   button.addEventListener("click", function () {
     if (!pending) { return; }
-    insertQuote(pending.kind, pending.target, pending.text);
+    insertQuote(pending.kind, pending.target, pending.parts);
     button.hidden = true;
     window.getSelection().removeAllRanges();
   });
