@@ -1,4 +1,8 @@
-"""Show times in the reader's zone: the account's setting, else the one the browser reported."""
+"""Show times in the reader's zone: the account's setting, else the one the browser reported.
+
+A `tz` query parameter wins: a page that loads more comments in place asks for them in the
+zone it was rendered in, so one page never mixes zones.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ class ReaderTimezoneMiddleware:
         name = ""
         if user is not None and user.is_authenticated:
             name = user.timezone
-        zone = _zone(name or request.COOKIES.get(COOKIE, ""))
+        zone = _zone(request.GET.get("tz", "")) or _zone(name or request.COOKIES.get(COOKIE, ""))
         if zone is not None:
             timezone.activate(zone)
         else:

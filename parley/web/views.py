@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from parley.discussion import access, actions, queries, quotes, tokens, tree
 from parley.discussion.models import Comment, Thread
@@ -191,9 +191,11 @@ def post_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "parley/post.html", _post_context(request, thread))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     thread = _thread_or_404(slug)
+    if request.method == "GET":  # a reload of a refused post's page: back to the form
+        return HttpResponseRedirect(thread.post.get_absolute_url() + "#reply-form")
     data = request.POST
     parent = data.get("parent_id", "")
     form = {

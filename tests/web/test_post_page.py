@@ -89,3 +89,16 @@ def test_security_headers(client, dossier):
     assert "frame-ancestors 'none'" in csp
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "<script>" not in response.content.decode()
+
+
+def test_a_page_loading_more_comments_asks_in_its_own_zone(client, thread, post_as):
+    post_as(thread, "John", "Hello")
+    client.cookies["parley_tz"] = "Asia/Tokyo"
+    html = client.get("/posts/lastovo/?partial=1&tz=Europe/Lisbon").content.decode()
+    assert "WET" in html and "JST" not in html
+    assert 'data-time-zone="Asia/Tokyo"' in client.get("/posts/lastovo/").content.decode()
+
+
+def test_reloading_a_refused_post_goes_back_to_the_form(client, dossier):
+    response = client.get("/posts/lastovo/comments/")
+    assert response.status_code == 302 and response["Location"] == "/posts/lastovo/#reply-form"

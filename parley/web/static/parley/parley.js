@@ -31,10 +31,13 @@
 
   // A refused post comes back as the whole page: bring the form, its message and the field
   // to correct into view (the message is far below the documents).
+  // (After "load": the browser's own jump to #reply-form would otherwise take the focus.)
   if (form && form.querySelector("#form-error")) {
-    form.scrollIntoView({ block: "start" });
-    var invalid = form.querySelector("[aria-invalid=true]") || body;
-    if (invalid) { invalid.focus({ preventScroll: true }); }
+    window.addEventListener("load", function () {
+      form.scrollIntoView({ block: "start" });
+      var invalid = form.querySelector("[aria-invalid=true]") || body;
+      if (invalid) { invalid.focus({ preventScroll: true }); }
+    });
   }
 
   function setParent(id, name) {
@@ -85,7 +88,10 @@
     if (more) {
       event.preventDefault();
       more.textContent = more.textContent + "…";
-      fetch(more.getAttribute("data-partial"), { credentials: "same-origin" })
+      // In the zone this page was rendered in, whatever the cookie says by now.
+      var partial = more.getAttribute("data-partial") + "&tz=" +
+        encodeURIComponent(document.body.getAttribute("data-time-zone") || "");
+      fetch(partial, { credentials: "same-origin" })
         .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.text(); })
         .then(function (html) {
           var holder = more.closest(".more");
