@@ -95,3 +95,26 @@ def test_pathological_nesting_renders_in_bounded_time(source):
 
 def test_blocks_split_the_top_level():
     assert blocks("one\ntwo\n\n- a\n- b\n\n> q") == ["one\ntwo", "- a\n- b\n", "> q"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "plain words, no link at all",
+        "example.org is a domain",
+        "write to ana@example.org",
+        "see https://example.org/x and www.example.com",
+        "Разговор на сайте пример.рф сегодня",
+        "*emphasis* and `code` and > quote",
+    ],
+)
+def test_skipping_linkify_changes_nothing(source):
+    from parley.lib import markdown
+
+    with_linkify = markdown.clean_html(markdown._MD.render(source, {}))
+    assert markdown.render(source) == with_linkify
+
+
+def test_a_mention_inside_a_link_stays_part_of_the_link():
+    html = render("see https://example.org/@John now", mentions=Mentions({"John": "/c/1/"}))
+    assert "/c/1/" not in html and 'href="https://example.org/@John"' in html
