@@ -46,18 +46,7 @@ class SourceDocumentInline(admin.StackedInline):
     form = SourceDocumentForm
     extra = 0
     prepopulated_fields = {"slug": ("title",)}
-    fields = (
-        "kind",
-        "title",
-        "slug",
-        "issuer",
-        "place",
-        "occurred_at",
-        "timezone",
-        "source_url",
-        "language",
-        "body",
-    )
+    fields = SourceDocumentForm.Meta.fields
 
 
 @admin.register(Post)

@@ -41,6 +41,16 @@ def _edit_tokens(request: HttpRequest) -> list[str]:
     return tokens.from_cookie(request.COOKIES.get(tokens.COOKIE))
 
 
+def _refused(request: HttpRequest, title: str, error: ActionError) -> HttpResponse:
+    """The error page for an action that said no, with its reason and status."""
+    return render(
+        request,
+        "parley/error.html",
+        {"title": title, "message": error.message},
+        status=error.status,
+    )
+
+
 def _sort(request: HttpRequest) -> str:
     sort = request.GET.get("sort", queries.DEFAULT_SORT)
     return sort if sort in queries.SORTS else queries.DEFAULT_SORT
@@ -306,7 +316,6 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
                     "comment": comment,
                     "body": body,
                     "error": error.message,
-                    "max_length": settings.PARLEY_COMMENT_MAX_LENGTH,
                 },
                 status=error.status,
             )
@@ -317,16 +326,11 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     try:
         actions.check_may_change(comment, user, _edit_tokens(request))
     except ActionError as error:
-        return render(
-            request,
-            "parley/error.html",
-            {"title": _("You cannot edit this comment"), "message": error.message},
-            status=error.status,
-        )
+        return _refused(request, _("You cannot edit this comment"), error)
     return render(
         request,
         "parley/comment_edit.html",
-        {"comment": comment, "body": body, "max_length": settings.PARLEY_COMMENT_MAX_LENGTH},
+        {"comment": comment, "body": body},
     )
 
 
@@ -338,12 +342,7 @@ def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
         try:
             actions.delete_comment(comment, user=user, edit_tokens=_edit_tokens(request))
         except ActionError as error:
-            return render(
-                request,
-                "parley/error.html",
-                {"title": _("The comment was not deleted"), "message": error.message},
-                status=error.status,
-            )
+            return _refused(request, _("The comment was not deleted"), error)
         messages.success(request, _("Your comment was deleted."))
         url = comment.thread.post.get_absolute_url()
         if comment.parent_id:
@@ -352,12 +351,7 @@ def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     try:
         actions.check_may_change(comment, user, _edit_tokens(request))
     except ActionError as error:
-        return render(
-            request,
-            "parley/error.html",
-            {"title": _("You cannot delete this comment"), "message": error.message},
-            status=error.status,
-        )
+        return _refused(request, _("You cannot delete this comment"), error)
     return render(request, "parley/comment_delete.html", {"comment": comment})
 
 
