@@ -24,7 +24,7 @@ class CommentIn(Schema):
     body: str = Field(
         description="Markdown, at most PARLEY_COMMENT_MAX_LENGTH (10,000) characters. "
         "Quotes: ':::quote comment ID' or ':::quote document ANCHOR', "
-        "the quoted words, then ':::' on its own line."
+        "the quoted words, then ':::' on its own line.",
     )
     name: str = Field("", description="Required for guests; ignored for logged-in accounts.")
     email: str = Field("", description="Optional, never shown.")

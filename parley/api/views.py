@@ -177,7 +177,7 @@ class PageParams(schemas.Schema):
 
 @router.get(
     "/threads/{thread_id}/comments",
-    response={200: schemas.CommentPageOut, 304: None, 404: schemas.ErrorOut},
+    response={200: schemas.CommentPageOut, 304: None, 400: schemas.ErrorOut, 404: schemas.ErrorOut},
     tags=["threads"],
 )
 def list_comments(request: HttpRequest, thread_id: int, params: Query[PageParams]):
@@ -232,6 +232,8 @@ def list_comments(request: HttpRequest, thread_id: int, params: Query[PageParams
         403: schemas.ErrorOut,
         404: schemas.ErrorOut,
         409: schemas.ErrorOut,
+        413: schemas.ErrorOut,
+        415: schemas.ErrorOut,
         429: schemas.ErrorOut,
     },
     tags=["comments"],
@@ -289,6 +291,8 @@ def get_comment(request: HttpRequest, comment_id: int):
         400: schemas.ErrorOut,
         403: schemas.ErrorOut,
         404: schemas.ErrorOut,
+        413: schemas.ErrorOut,
+        415: schemas.ErrorOut,
     },
     tags=["comments"],
 )
