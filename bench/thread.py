@@ -58,7 +58,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 ISSO_VENV = ROOT / ".bench" / "isso-venv"
-ISSO_BASE_PYTHON = "/root/.pyenv/versions/3.11.7/bin/python"
+# The Python Isso's environment is made with: ISSO_PYTHON, else pyenv's 3.11 where present
+# (the version Isso 0.14 was released for), else the one running the bench.
+ISSO_BASE_PYTHON = os.environ.get("ISSO_PYTHON") or next(
+    (str(p) for p in sorted(Path.home().glob(".pyenv/versions/3.11*/bin/python"))), sys.executable
+)
 PARLEY_BIN = ROOT / ".venv" / "bin"
 SEED = 20240201
 HOST = "127.0.0.1"
