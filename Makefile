@@ -45,6 +45,7 @@ browser-deps:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test: install browser-deps lint
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)

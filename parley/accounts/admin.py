@@ -7,7 +7,7 @@ from parley.accounts.models import User
 @admin.register(User)
 class ParleyUserAdmin(UserAdmin):
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("Parley", {"fields": ("display_name", "website", "timezone", "is_moderator")}),
     )
     list_display = ("username", "display_name", "email", "is_moderator", "is_staff")

@@ -268,7 +268,7 @@ def check_discussion(path: Path, docs: dict) -> dict:
     authors_so_far: list[str] = []
     account_of: dict[str, str | None] = {}
     author_of_account: dict[str, str] = {}
-    langs = Counter()
+    langs: Counter[str] = Counter()
     quoting = comment_quotes = doc_quotes = 0
     mentioning = linking = 0
     bare_urls = md_links = 0
@@ -322,7 +322,8 @@ def check_discussion(path: Path, docs: dict) -> dict:
             em = EMAIL_RE.match(c["email"] or "")
             if not em:
                 fail(f"{w}: malformed email {c['email']!r}")
-            check_url("https://" + em.group(1), f"{w} email")
+            else:
+                check_url("https://" + em.group(1), f"{w} email")
         if "website" in c:
             check_url(c["website"], f"{w} website")
 
@@ -364,6 +365,7 @@ def check_discussion(path: Path, docs: dict) -> dict:
                     doc = docs.get(q["document"])
                     if doc is None:
                         fail(f"{qw}: unknown document {q['document']!r}")
+                        continue
                     check_excerpt(
                         q["excerpt"],
                         doc["body"],

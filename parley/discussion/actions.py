@@ -606,15 +606,16 @@ def delete_comment(
 
 def _remove_leaf(comment: Comment) -> None:
     """Delete a comment without replies, and placeholders left without replies above it."""
-    while comment is not None:
-        parent_id, root_id = comment.parent_id, comment.root_id
-        comment.delete()
-        if parent_id is None:
+    current: Comment | None = comment
+    while current is not None:
+        parent_id, root_id = current.parent_id, current.root_id
+        current.delete()
+        if parent_id is None or root_id is None:
             return
         Comment.objects.filter(pk=root_id).update(subtree_count=F("subtree_count") - 1)
         Comment.objects.filter(pk=parent_id).update(reply_count=F("reply_count") - 1)
         parent = Comment.objects.get(pk=parent_id)
-        comment = parent if parent.is_deleted and parent.reply_count == 0 else None
+        current = parent if parent.is_deleted and parent.reply_count == 0 else None
 
 
 def set_comment_status(comment: Comment, status: str, *, by: User) -> Comment:

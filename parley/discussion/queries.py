@@ -75,7 +75,7 @@ def subtree(comment: Comment) -> list[Comment]:
         .order_by("id")
     )
     keep = {comment.pk}
-    out = []
+    out: list[Comment] = []
     for row in rows:
         if row.pk == comment.pk or row.parent_id in keep:
             keep.add(row.pk)

@@ -33,7 +33,7 @@ class SourceDocumentForm(forms.ModelForm):
             self.initial["occurred_at"] = self.instance.local_time.replace(tzinfo=None)
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         moment, zone = cleaned.get("occurred_at"), cleaned.get("timezone")
         if moment is not None and zone in zoneinfo.available_timezones():
             local = timezone.make_naive(moment)  # the wall-clock time as typed
@@ -46,7 +46,7 @@ class SourceDocumentInline(admin.StackedInline):
     form = SourceDocumentForm
     extra = 0
     prepopulated_fields = {"slug": ("title",)}
-    fields = SourceDocumentForm.Meta.fields
+    fields = tuple(SourceDocumentForm.Meta.fields)
 
 
 @admin.register(Post)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -69,7 +71,7 @@ def _editable_ids(request: HttpRequest, thread: Thread) -> set[int]:
     if user.is_authenticated:
         if user.moderates:
             return {-1}  # marker: may edit everything; never served from the shared cache
-        since = timezone.now() - timezone.timedelta(seconds=settings.PARLEY_EDIT_WINDOW_SECONDS)
+        since = timezone.now() - timedelta(seconds=settings.PARLEY_EDIT_WINDOW_SECONDS)
         return set(
             Comment.objects.filter(thread=thread, author=user, created_at__gte=since).values_list(
                 "pk", flat=True
@@ -208,7 +210,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponseRedirect(thread.post.get_absolute_url() + "#reply-form")
     data = request.POST
     parent = data.get("parent_id", "")
-    form = {
+    form: dict[str, Any] = {
         key: data.get(key, "") for key in ("name", "email", "website", "body", "idempotency_key")
     }
     user = request.user if request.user.is_authenticated else None
