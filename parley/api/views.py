@@ -13,7 +13,7 @@ from ninja import Header, Query, Router, Status
 
 from parley.api import schemas
 from parley.discussion import access, actions, queries, tokens
-from parley.discussion.models import Comment, Thread
+from parley.discussion.models import Comment, Thread, badge_for
 from parley.lib import memo
 from parley.lib.clients import client_ip, client_key
 from parley.lib.errors import ActionError, Forbidden, UnsupportedMediaType
@@ -50,13 +50,8 @@ def _user(request: HttpRequest):
 
 
 def _badge(row: dict, post_author_id: int | None) -> str:
-    if row["author_id"] is None:
-        return ""
-    if row["author_id"] == post_author_id:
-        return "author"
-    if row["author__is_moderator"] or row["author__is_superuser"]:
-        return "moderator"
-    return ""
+    moderates = bool(row["author__is_moderator"] or row["author__is_superuser"])
+    return badge_for(row["author_id"], post_author_id, author_moderates=moderates)
 
 
 def _comment_dict(row: dict, post_author_id: int | None) -> dict:

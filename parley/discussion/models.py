@@ -101,10 +101,6 @@ class Comment(models.Model):
         return self.status == self.Status.DELETED
 
     @property
-    def is_visible(self) -> bool:
-        return self.status in (self.Status.PUBLISHED, self.Status.DELETED)
-
-    @property
     def edit_deadline(self):
         return self.created_at + timedelta(seconds=settings.PARLEY_EDIT_WINDOW_SECONDS)
 
@@ -113,13 +109,17 @@ class Comment(models.Model):
 
     def badge(self, post_author_id: int | None) -> str:
         """'author' for the post's author, 'moderator' for moderators, else ''."""
-        if self.author_id is None:
-            return ""
-        if post_author_id is not None and self.author_id == post_author_id:
-            return "author"
-        if self.author and self.author.moderates:
-            return "moderator"
+        moderates = self.author is not None and self.author.moderates
+        return badge_for(self.author_id, post_author_id, author_moderates=moderates)
+
+
+def badge_for(author_id: int | None, post_author_id: int | None, *, author_moderates: bool) -> str:
+    """The badge rule, for comments and for rows read without their model."""
+    if author_id is None:
         return ""
+    if author_id == post_author_id:
+        return "author"
+    return "moderator" if author_moderates else ""
 
 
 class Quote(models.Model):

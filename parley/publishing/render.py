@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -84,6 +84,3 @@ def document_html(slug: str, body: str, *, transcript: bool, post_url: str) -> S
 
 def introduction_html(source: str) -> str:
     return markdown.render(source)
-
-
-__all__ = ["Passage", "document_html", "escape", "introduction_html", "passages"]

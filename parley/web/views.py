@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -65,27 +66,34 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
-def _editable_ids(request: HttpRequest, thread: Thread) -> set[int]:
-    """Comments on this thread the viewer may still edit (none for most readers)."""
+@dataclass(frozen=True)
+class Editable:
+    """Which comments on a page the viewer may still edit: none, for most readers."""
+
+    all: bool = False
+    ids: frozenset[int] = frozenset()
+
+    def __bool__(self) -> bool:
+        return self.all or bool(self.ids)
+
+
+def _editable(request: HttpRequest, thread: Thread) -> Editable:
     user = request.user
     if user.is_authenticated:
         if user.moderates:
-            return {-1}  # marker: may edit everything; never served from the shared cache
+            return Editable(all=True)
         since = timezone.now() - timedelta(seconds=settings.PARLEY_EDIT_WINDOW_SECONDS)
-        return set(
-            Comment.objects.filter(thread=thread, author=user, created_at__gte=since).values_list(
-                "pk", flat=True
-            )
-        )
-    return tokens.comment_ids(_edit_tokens(request))
+        own = Comment.objects.filter(thread=thread, author=user, created_at__gte=since)
+        return Editable(ids=frozenset(own.values_list("pk", flat=True)))
+    return Editable(ids=frozenset(tokens.comment_ids(_edit_tokens(request))))
 
 
 def thread_fragment(
     request: HttpRequest, thread: Thread, *, sort: str, page_no: int
 ) -> tuple[str, queries.Page]:
-    """The rendered comments of one page; cached per thread version for ordinary readers."""
+    """The rendered comments of one page; cached per thread version for readers who edit nothing."""
     size = settings.PARLEY_PAGE_SIZE
-    editable = _editable_ids(request, thread)
+    editable = _editable(request, thread)
     zone = timezone.get_current_timezone_name()
     key = f"thread:{thread.pk}:{thread.version}:{sort}:{page_no}:{size}:{zone}"
     if settings.PARLEY_THREAD_CACHE and not editable:
@@ -104,7 +112,6 @@ def thread_fragment(
             "page_no": page_no,
             "next_page": page_no + 1 if page.has_more else None,
             "editable": editable,
-            "may_edit_all": -1 in editable,
             "max_indent": settings.PARLEY_MAX_INDENT,
         },
     )
@@ -283,7 +290,7 @@ def subtree(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
     if comment.thread_id != thread.pk:
         raise Http404(_("That comment belongs to another discussion."))
     nodes = tree.build(queries.subtree(comment), max_indent=settings.PARLEY_MAX_INDENT)
-    editable = _editable_ids(request, thread)
+    editable = _editable(request, thread)
     comments_html = render_to_string(
         "parley/_comments.html",
         {
@@ -291,7 +298,6 @@ def subtree(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
             "thread": thread,
             "post": thread.post,
             "editable": editable,
-            "may_edit_all": -1 in editable,
             "max_indent": settings.PARLEY_MAX_INDENT,
         },
     )

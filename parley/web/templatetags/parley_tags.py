@@ -24,6 +24,12 @@ def _in_reader_zone(match: re.Match[str]) -> str:
 
 
 @register.filter
+def badge(comment, post_author_id: int | None) -> str:
+    """The comment's badge ("author", "moderator" or "") under a post by that author."""
+    return comment.badge(post_author_id)
+
+
+@register.filter
 def reader_times(body_html: str) -> SafeString:
     """Times of quoted comments, stored in the site's zone, shown in the reader's.
 
