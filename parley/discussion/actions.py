@@ -50,6 +50,24 @@ def register_screener(screener: Screener) -> None:
         _screeners.append(screener)
 
 
+# Called with a comment whose body (and body_html) was just set, before it is saved, when it
+# is posted and when it is edited; an annotator sets derived fields listed in ANNOTATED
+# (the language app detects the language here).
+Annotator = Callable[[Comment], None]
+_annotators: list[Annotator] = []
+ANNOTATED = ["language", "language_confidence"]
+
+
+def register_annotator(annotator: Annotator) -> None:
+    if annotator not in _annotators:
+        _annotators.append(annotator)
+
+
+def _annotate(comment: Comment) -> None:
+    for annotator in _annotators:
+        annotator(comment)
+
+
 @dataclass(frozen=True)
 class Commenter:
     """Who is writing: an account, or a guest with a name."""
@@ -489,6 +507,7 @@ def _store_comment(
         created_at=created_at or timezone.now(),
         idempotency_key=digest,
     )
+    _annotate(comment)
     for screener in _screeners:
         screener(comment)
     comment.save(force_insert=True)
@@ -568,7 +587,8 @@ def edit_comment(
             replaced_by=user if user is not None and user.is_authenticated else None,
         )
         current.body, current.body_html, current.edited_at = body, html, now
-        current.save(update_fields=["body", "body_html", "edited_at"])
+        _annotate(current)
+        current.save(update_fields=["body", "body_html", "edited_at", *ANNOTATED])
         current.quotes.all().delete()
         for quote in found_quotes:
             quote.comment = current

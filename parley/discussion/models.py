@@ -66,6 +66,9 @@ class Comment(models.Model):
     body = models.TextField(_("body"))
     body_html = models.TextField(editable=False)
     status = models.CharField(max_length=16, choices=Status, default=Status.PUBLISHED)
+    # Detected from the comment's own words ("" when unknown: too short or unsure).
+    language = models.CharField(_("language"), max_length=8, blank=True, editable=False)
+    language_confidence = models.FloatField(default=0.0, editable=False)
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)

@@ -37,6 +37,9 @@ class Post(models.Model):
         verbose_name=_("author"),
     )
     published_at = models.DateTimeField(_("published"), default=timezone.now)
+    # Detected from the title and introduction ("" when unknown).
+    language = models.CharField(_("language"), max_length=8, blank=True, editable=False)
+    language_confidence = models.FloatField(default=0.0, editable=False)
     is_published = models.BooleanField(_("published"), default=True)
 
     class Meta:
@@ -90,6 +93,9 @@ class SourceDocument(models.Model):
         ),
     )
     body_html = models.TextField(editable=False, blank=True)
+    # Detected from the body; `language`, when the editor sets it, wins.
+    detected_language = models.CharField(max_length=8, blank=True, editable=False)
+    language_confidence = models.FloatField(default=0.0, editable=False)
 
     class Meta:
         ordering = ["occurred_at", "id"]
@@ -103,6 +109,13 @@ class SourceDocument(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.post.get_absolute_url()}#{self.slug}"
+
+    @property
+    def effective_language(self) -> str:
+        """The editor's language code, else the detected one ("" when unknown)."""
+        from parley.language.names import canonical
+
+        return canonical(self.language) if self.language else self.detected_language
 
     @property
     def local_time(self) -> datetime:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from parley.lib import markdown
 from parley.lib.sanitize import plain_text
 
-_SPEAKER = re.compile(r"^\s*(?:\*\*)?([^:\n*]{1,40}?)(?:\*\*)?\s*:\s+(?:\*\*)?", re.UNICODE)
+SPEAKER = re.compile(r"^\s*(?:\*\*)?([^:\n*]{1,40}?)(?:\*\*)?\s*:\s+(?:\*\*)?", re.UNICODE)
 QUESTION_LABELS = {"question", "q", "pergunta", "pitanje", "вопрос", "frage", "pregunta"}
 
 
@@ -36,7 +36,7 @@ def passages(body: str, *, transcript: bool) -> list[Passage]:
     out = []
     for index, source in enumerate(markdown.blocks(body), start=1):
         speaker = ""
-        if transcript and (match := _SPEAKER.match(source)):
+        if transcript and (match := SPEAKER.match(source)):
             speaker = match.group(1).strip()
             source = source[match.end() :]
         out.append(Passage(index=index, speaker=speaker, html=markdown.render(source)))

@@ -1,6 +1,15 @@
 from django.conf import settings
 from django.utils import timezone
 
+from parley.language import names, reader
+
 
 def site(request):
-    return {"SITE_NAME": settings.SITE_NAME, "TIME_ZONE_NAME": timezone.get_current_timezone_name()}
+    language = getattr(request, "reader_language", settings.LANGUAGE_CODE)
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "TIME_ZONE_NAME": timezone.get_current_timezone_name(),
+        "READER_LANGUAGE": language,
+        "READER_LANGUAGE_NAME": names.name(language),
+        "READER_LANGUAGES": reader.choices(),
+    }

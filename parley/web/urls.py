@@ -11,4 +11,6 @@ urlpatterns = [
     path("c/<int:comment_id>/edit/", views.edit_comment, name="comment-edit"),
     path("c/<int:comment_id>/delete/", views.delete_comment, name="comment-delete"),
     path("c/<int:comment_id>/history/", views.comment_history, name="comment-history"),
+    path("language/", views.reader_language, name="reader-language"),
+    path("translations/", views.translations_ready, name="translations"),
 ]

@@ -6,19 +6,22 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from parley.discussion import access, actions, queries, quotes, tokens, tree
 from parley.discussion.models import Comment, Thread
+from parley.language import reader, translations
 from parley.lib import memo
 from parley.lib.clients import client_ip, client_key
 from parley.lib.errors import ActionError, NotFound
@@ -88,6 +91,21 @@ def _editable(request: HttpRequest, thread: Thread) -> Editable:
     return Editable(ids=frozenset(tokens.comment_ids(_edit_tokens(request))))
 
 
+def _show_original(request: HttpRequest) -> bool:
+    return request.GET.get("original") == "1"
+
+
+def _translate(request: HttpRequest, comments: list[Comment]) -> None:
+    """Attach to each comment how it appears in the reader's language (`comment.shown`)."""
+    shown = translations.for_reader(
+        translations.Kind.COMMENT,
+        comments,
+        request.reader_language,  # type: ignore[attr-defined]
+    )
+    for comment in comments:
+        comment.shown = shown.get(comment.pk, translations.ORIGINAL)  # type: ignore[attr-defined]
+
+
 def thread_fragment(
     request: HttpRequest, thread: Thread, *, sort: str, page_no: int
 ) -> tuple[str, queries.Page]:
@@ -95,11 +113,16 @@ def thread_fragment(
     size = settings.PARLEY_PAGE_SIZE
     editable = _editable(request, thread)
     zone = timezone.get_current_timezone_name()
-    key = f"thread:{thread.pk}:{thread.version}:{sort}:{page_no}:{size}:{zone}"
+    language = request.reader_language  # type: ignore[attr-defined]
+    original = _show_original(request)
+    key = (
+        f"thread:{thread.pk}:{thread.version}:{sort}:{page_no}:{size}:{zone}:{language}:{original}"
+    )
     if settings.PARLEY_THREAD_CACHE and not editable:
         if (hit := memo.threads.get(key)) is not None:
             return hit
     page = queries.page(thread, sort=sort, offset=(page_no - 1) * size, limit=size)
+    _translate(request, page.comments)
     nodes = tree.build(page.comments, max_indent=settings.PARLEY_MAX_INDENT)
     html = render_to_string(
         "parley/_comments.html",
@@ -113,6 +136,7 @@ def thread_fragment(
             "next_page": page_no + 1 if page.has_more else None,
             "editable": editable,
             "max_indent": settings.PARLEY_MAX_INDENT,
+            "show_original": original,
         },
     )
     result = (html, page)
@@ -172,6 +196,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def _post_context(request: HttpRequest, thread: Thread, *, form: dict | None = None) -> dict:
     post = thread.post
     documents = list(post.documents.all()) if post.is_dossier else []
+    language = request.reader_language  # type: ignore[attr-defined]
+    shown = translations.for_reader(translations.Kind.DOCUMENT, documents, language)
+    for document in documents:
+        document.shown = shown.get(document.pk, translations.ORIGINAL)  # type: ignore[attr-defined]
+    post.shown = translations.for_reader(translations.Kind.POST, [post], language).get(  # type: ignore[attr-defined]
+        post.pk, translations.ORIGINAL
+    )
     sort = _sort(request)
     page_no = _page_number(request)
     comments_html, page = thread_fragment(request, thread, sort=sort, page_no=page_no)
@@ -188,6 +219,7 @@ def _post_context(request: HttpRequest, thread: Thread, *, form: dict | None = N
         "sorts": _sort_choices(),
         "form": form,
         "max_length": f"{settings.PARLEY_COMMENT_MAX_LENGTH:,}",
+        "show_original": _show_original(request),
     }
 
 
@@ -277,9 +309,14 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
 def permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment_or_404(comment_id)
     page_no = queries.position(comment) // settings.PARLEY_PAGE_SIZE + 1
-    url = comment.thread.post.get_absolute_url()
+    params = {}
     if page_no > 1:
-        url += f"?page={page_no}"
+        params["page"] = str(page_no)
+    if _show_original(request):
+        params["original"] = "1"
+    url = comment.thread.post.get_absolute_url()
+    if params:
+        url += "?" + urlencode(params)
     return HttpResponseRedirect(f"{url}#c{comment.pk}")
 
 
@@ -289,7 +326,9 @@ def subtree(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
     comment = _comment_or_404(comment_id)
     if comment.thread_id != thread.pk:
         raise Http404(_("That comment belongs to another discussion."))
-    nodes = tree.build(queries.subtree(comment), max_indent=settings.PARLEY_MAX_INDENT)
+    comments = queries.subtree(comment)
+    _translate(request, comments)
+    nodes = tree.build(comments, max_indent=settings.PARLEY_MAX_INDENT)
     editable = _editable(request, thread)
     comments_html = render_to_string(
         "parley/_comments.html",
@@ -299,6 +338,7 @@ def subtree(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
             "post": thread.post,
             "editable": editable,
             "max_indent": settings.PARLEY_MAX_INDENT,
+            "show_original": _show_original(request),
         },
     )
     return render(
@@ -370,3 +410,88 @@ def comment_history(request: HttpRequest, comment_id: int) -> HttpResponse:
     return render(
         request, "parley/comment_history.html", {"comment": comment, "revisions": revisions}
     )
+
+
+@require_http_methods(["POST"])
+def reader_language(request: HttpRequest) -> HttpResponse:
+    """The language picker: remember the reader's language (and save it on their account)."""
+    language = request.POST.get("language", "")
+    target = request.POST.get("next", "") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    if language not in reader.offered():
+        return render(
+            request,
+            "parley/error.html",
+            {
+                "title": _("That language is not offered"),
+                "message": _("Pick one of the languages in the list."),
+            },
+            status=400,
+        )
+    if request.user.is_authenticated and request.user.language != language:
+        request.user.language = language
+        request.user.save(update_fields=["language"])
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        reader.COOKIE,
+        language,
+        max_age=reader.COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+MAX_POLLED = 200
+
+
+def _ids(request: HttpRequest, name: str) -> list[int]:
+    raw = request.GET.get(name, "")
+    ids = [part for part in raw.split(",") if part]
+    if len(ids) > MAX_POLLED or not all(part.isdigit() and len(part) < 19 for part in ids):
+        raise ValueError(name)
+    return [int(part) for part in ids]
+
+
+@require_GET
+def translations_ready(request: HttpRequest) -> HttpResponse:
+    """Translations that are ready, as the HTML that replaces their place on an open page.
+
+    Open pages ask with the ids they show as "translating"; what is still on its way is left
+    out, so the page asks again later.
+    """
+    language = request.reader_language  # type: ignore[attr-defined]
+    try:
+        comment_ids, document_ids = _ids(request, "comments"), _ids(request, "documents")
+    except ValueError as exc:
+        return JsonResponse(
+            {
+                "error": "bad_ids",
+                "message": _("“%(name)s” must be a comma-separated list of at most %(n)s numbers.")
+                % {"name": exc.args[0], "n": MAX_POLLED},
+            },
+            status=400,
+        )
+    out: dict[str, dict[str, str]] = {"comments": {}, "documents": {}}
+    comments = list(
+        access.visible_comments().filter(pk__in=comment_ids).exclude(status=Comment.Status.DELETED)
+    )
+    shown = translations.for_reader(translations.Kind.COMMENT, comments, language, ask=False)
+    for comment in comments:
+        comment.shown = shown.get(comment.pk, translations.ORIGINAL)  # type: ignore[attr-defined]
+        if comment.shown.state != "pending":  # type: ignore[attr-defined]
+            out["comments"][str(comment.pk)] = render_to_string(
+                "parley/_comment_text.html", {"c": comment}, request=request
+            )
+    documents = list(SourceDocument.objects.filter(pk__in=document_ids).select_related("post"))
+    shown = translations.for_reader(translations.Kind.DOCUMENT, documents, language, ask=False)
+    for document in documents:
+        document.shown = shown.get(document.pk, translations.ORIGINAL)  # type: ignore[attr-defined]
+        if document.shown.state != "pending":  # type: ignore[attr-defined]
+            out["documents"][str(document.pk)] = render_to_string(
+                "parley/_document_text.html", {"doc": document}, request=request
+            )
+    return JsonResponse(out)

@@ -27,8 +27,10 @@ def _state() -> tuple:
 
 
 def form_token(page_html: str) -> str:
-    [field] = scan(page_html).find("input", name="csrfmiddlewaretoken")
-    return field.attrs["value"]
+    """The token of the page's forms (the comment form and the language picker share it)."""
+    tokens = {f.attrs["value"] for f in scan(page_html).find("input", name="csrfmiddlewaretoken")}
+    [token] = tokens
+    return token
 
 
 # -- CSRF -----------------------------------------------------------------------------------------

@@ -1,14 +1,20 @@
-"""`parley serve`: the production server (granian, WSGI workers) with static files.
+"""`parley serve`: the production server (granian, WSGI workers) with static files, and the
+background task worker (translations).
 
 Pages and the API go through Django's WSGI handler, which costs a fraction of
 its ASGI handler per request here (docs/decisions/0001-wsgi-for-requests.md).
+Both processes are children of this one: a signal to it reaches both, and if
+either stops, the other is stopped too.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
 import sys
+import time
 
 from django.conf import settings
 from django.core.management import call_command
@@ -32,8 +38,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--threads", type=int, default=1, help="Request threads per worker (default: 1)."
         )
+        parser.add_argument(
+            "--no-tasks",
+            action="store_true",
+            help="Do not start the background task worker (it runs elsewhere).",
+        )
 
-    def handle(self, *args, host, port, workers, threads, **options):
+    def handle(self, *args, host, port, workers, threads, no_tasks, **options):
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError(
@@ -75,6 +86,36 @@ class Command(BaseCommand):
             static_root,
             "config.wsgi:application",
         ]
+        children = [subprocess.Popen(argv)]  # noqa: S603  (our own server, by absolute path)
+        if not no_tasks:
+            worker = [sys.executable, "-m", "parley", "db_worker", "--no-startup-delay"]
+            worker += ["--no-reload", "--interval", "1"]
+            children.append(subprocess.Popen(worker))  # noqa: S603
         self.stdout.write(f"Parley is running at http://{host}:{port}/  (Ctrl+C stops it)")
         sys.stdout.flush()
-        os.execv(granian, argv)  # noqa: S606  (replace this process so signals reach the server)
+        self._supervise(children)
+
+    def _supervise(self, children: list[subprocess.Popen]) -> None:
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM if signum != signal.SIGINT else signum)
+
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, stop)
+        while not stopping and all(child.poll() is None for child in children):
+            time.sleep(0.2)
+        stop(signal.SIGTERM, None)
+        deadline = time.monotonic() + 10
+        for child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+        codes = [child.returncode for child in children]
+        if any(code not in (0, -signal.SIGTERM, -signal.SIGINT, None) for code in codes):
+            sys.exit(1)

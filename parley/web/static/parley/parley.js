@@ -1,5 +1,7 @@
 /* Parley's page behaviour. Everything works without it; it adds quoting by selection,
-   replying in place, loading more comments in place, and the reader's time zone. */
+   replying in place, loading more comments in place, the reader's time zone, switching
+   between a translation and its original in place, and translations that arrive while the
+   page is open. */
 (function () {
   "use strict";
 
@@ -84,6 +86,23 @@
       document.querySelector(".discussion-header").after(form);
       return;
     }
+    var toggle = target.closest("a.toggle-original");
+    if (toggle) {
+      var box = toggle.closest(".comment-text, .document-text");
+      var translated = box && box.querySelector(":scope > .translated");
+      var original = box && box.querySelector(":scope > .original");
+      if (translated && original) {
+        event.preventDefault();
+        var showingOriginal = translated.hidden;
+        translated.hidden = !showingOriginal;
+        original.hidden = showingOriginal;
+        var note = toggle.closest(".translation-note");
+        note.querySelector(".note-text").textContent =
+          note.getAttribute(showingOriginal ? "data-translated" : "data-original");
+        toggle.textContent = toggle.getAttribute(showingOriginal ? "data-show-original" : "data-show-translation");
+      }
+      return;
+    }
     var more = target.closest("a.load-more");
     if (more) {
       event.preventDefault();
@@ -97,10 +116,57 @@
           var holder = more.closest(".more");
           holder.insertAdjacentHTML("beforebegin", html);
           holder.remove();
+          pollTranslations();
         })
         .catch(function () { window.location.href = more.getAttribute("href"); });
     }
   });
+
+  // The reader's language: picking one in the list applies it at once.
+  var picker = document.querySelector(".language-picker select");
+  if (picker) {
+    picker.addEventListener("change", function () { picker.form.submit(); });
+  }
+
+  // Translations still on their way when the page was made: ask for them now and then, and
+  // put each one in place when it is ready.
+  var pollDelay = 1500, pollUntil = Date.now() + 5 * 60 * 1000, pollTimer = null;
+  function pollTranslations() {
+    if (pollTimer) { return; }
+    pollTimer = window.setTimeout(function () {
+      pollTimer = null;
+      var comments = [], documents = [];
+      document.querySelectorAll("[data-pending][data-comment-text]").forEach(function (el) {
+        comments.push(el.getAttribute("data-comment-text"));
+      });
+      document.querySelectorAll("[data-pending][data-document-text]").forEach(function (el) {
+        documents.push(el.getAttribute("data-document-text"));
+      });
+      if ((!comments.length && !documents.length) || Date.now() > pollUntil) { return; }
+      var url = document.body.getAttribute("data-translations") +
+        "?comments=" + comments.slice(0, 200).join(",") +
+        "&documents=" + documents.slice(0, 200).join(",") +
+        "&tz=" + encodeURIComponent(document.body.getAttribute("data-time-zone") || "");
+      fetch(url, { credentials: "same-origin" })
+        .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
+        .then(function (ready) {
+          Object.keys(ready.comments).forEach(function (id) {
+            var el = document.querySelector("[data-comment-text='" + id + "']");
+            if (el) { el.outerHTML = ready.comments[id]; }
+          });
+          Object.keys(ready.documents).forEach(function (id) {
+            var el = document.querySelector("[data-document-text='" + id + "']");
+            if (el) { el.outerHTML = ready.documents[id]; }
+          });
+        })
+        .catch(function () { /* try again later */ })
+        .then(function () {
+          pollDelay = Math.min(pollDelay * 1.5, 15000);
+          pollTranslations();
+        });
+    }, pollDelay);
+  }
+  pollTranslations();
 
   // Quote by selection: select words in a comment or a document, press the button.
   var button = document.createElement("button");
@@ -113,7 +179,8 @@
 
   function sourceOf(node) {
     var element = node && (node.nodeType === 1 ? node : node.parentElement);
-    if (!element) { return null; }
+    // Only the original words can be quoted: a quote is checked against them.
+    if (!element || element.closest(".translated")) { return null; }
     var comment = element.closest(".comment-body[data-comment]");
     if (comment && !element.closest("blockquote.quote")) { return { kind: "comment", target: comment.getAttribute("data-comment") }; }
     var passage = element.closest(".passage");
