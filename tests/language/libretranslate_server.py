@@ -127,8 +127,14 @@ class _HTTPServer(ThreadingHTTPServer):
 
 class LibreTranslateServer:
     def __init__(
-        self, *, api_key: str = "", delay: float = 0.0, fail_status: int | None = None
+        self,
+        *,
+        api_key: str = "",
+        delay: float = 0.0,
+        fail_status: int | None = None,
+        port: int = 0,
     ) -> None:
+        self.port = port  # 0: any free port; set: come back on the same address
         self.api_key = api_key
         self.delay = delay
         self.fail_status = fail_status
@@ -191,8 +197,9 @@ class LibreTranslateServer:
 
     def start(self) -> LibreTranslateServer:
         self._stopping.clear()
-        httpd = _HTTPServer(("127.0.0.1", 0), _Handler)
+        httpd = _HTTPServer(("127.0.0.1", self.port), _Handler)
         httpd.owner = self
+        self.port = httpd.server_port
         self.url = f"http://127.0.0.1:{httpd.server_port}"
         self._httpd = httpd
         self._thread = threading.Thread(

@@ -23,6 +23,7 @@ import hashlib
 import http.client
 import json
 import logging
+import time
 import urllib.error
 import urllib.request
 from typing import Any
@@ -37,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 #: How long the pairs learned from the server are trusted, in seconds.
 PAIRS_TTL = 60 * 60
+PAIRS_REREAD_SECONDS = 10
 
 _HINT = (
     "Set PARLEY_LIBRETRANSLATE_URL to the address of a LibreTranslate server, "
@@ -89,6 +91,7 @@ class LibreTranslateProvider(Provider):
         self.api_key = settings.PARLEY_LIBRETRANSLATE_API_KEY if api_key is None else api_key
         self.timeout = float(settings.PARLEY_LIBRETRANSLATE_TIMEOUT if timeout is None else timeout)
         self._pairs: frozenset[tuple[str, str]] = frozenset()
+        self._read_at = 0.0
         self._opener = _opener()
 
     # -- configuration ------------------------------------------------------------------------
@@ -211,7 +214,14 @@ class LibreTranslateProvider(Provider):
 
     # -- Provider -----------------------------------------------------------------------------
 
+    def pairs_known(self) -> bool:
+        return bool(self.pairs())
+
     def pairs(self) -> frozenset[tuple[str, str]]:
+        # A page asks once per comment: read the shared cache at most every few seconds.
+        if self._pairs and time.monotonic() - self._read_at < PAIRS_REREAD_SECONDS:
+            return self._pairs
+        self._read_at = time.monotonic()
         try:
             cached = cache.get(self._cache_key())
         except Exception:  # the cache being down must not break the page asking
