@@ -63,3 +63,29 @@ def test_pages_and_static_files_are_served(server, dossier):
     assert "The Lastovo crossing" in html
     with urllib.request.urlopen(f"{server.url}/static/parley/parley.css", timeout=10) as response:  # noqa: S310
         assert b"--accent" in response.read()
+
+
+def test_the_server_starts_the_worker_that_translates_comments(server, dossier):
+    """`parley serve` runs the background worker: a Portuguese comment posted over HTTP is
+    translated into English (PARLEY_TRANSLATE_INTO) without anyone asking."""
+    import time
+
+    status, comment = _post(
+        f"{server.url}/api/v1/threads/{dossier.thread.pk}/comments",
+        {"name": "Rafael Costa", "body": "O governo mentiu sobre a barragem."},
+        "pt-1",
+    )
+    assert status == 201
+    request = urllib.request.Request(  # noqa: S310  (loopback only)
+        f"{server.url}/posts/lastovo/", headers={"Accept-Language": "en"}
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310  (loopback)
+            html = response.read().decode()
+        if "Translated from Portuguese by Bergamot" in html or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert "Translated from Portuguese by Bergamot" in html
+    assert "The government lied about the dam" in html
+    assert f'data-comment="{comment["id"]}" lang="pt" hidden>' in html
