@@ -51,6 +51,16 @@ class QuoteOut(Schema):
     excerpt: str
 
 
+class TranslationOut(Schema):
+    state: Literal["translated", "pending", "unavailable", "failed"] = Field(
+        description="pending: being made, ask again later; unavailable: no engine on this "
+        "server covers the pair."
+    )
+    language: str = Field(description="The language translated into.")
+    html: str = Field("", description="The translated body (sanitized HTML) when translated.")
+    engine: str = Field("", description="What translated it, for the reader's label.")
+
+
 class CommentOut(Schema):
     id: int
     thread_id: int
@@ -61,8 +71,14 @@ class CommentOut(Schema):
     created_at: datetime
     edited_at: datetime | None
     body_html: str
+    language: str = Field(description='Detected language code; "" when unknown (too short).')
+    language_confidence: float
     reply_count: int
     permalink: str
+    translation: TranslationOut | None = Field(
+        None,
+        description="With ?lang=: the comment in that language, when it is written in another.",
+    )
 
 
 class CommentDetailOut(CommentOut):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -14,9 +15,10 @@ from ninja import Header, Query, Router, Status
 from parley.api import schemas
 from parley.discussion import access, actions, queries, tokens
 from parley.discussion.models import Comment, Thread, badge_for
+from parley.language import names, reader, translations
 from parley.lib import memo
 from parley.lib.clients import client_ip, client_key
-from parley.lib.errors import ActionError, Forbidden, UnsupportedMediaType
+from parley.lib.errors import ActionError, Forbidden, Invalid, UnsupportedMediaType
 from parley.publishing.models import Post
 
 router = Router()
@@ -70,9 +72,43 @@ def _comment_dict(row: dict, post_author_id: int | None) -> dict:
         "created_at": row["created_at"].isoformat(),
         "edited_at": row["edited_at"].isoformat() if row["edited_at"] else None,
         "body_html": row["body_html"],
+        "language": row["language"],
+        "language_confidence": row["language_confidence"],
         "reply_count": row["reply_count"],
         "permalink": f"/c/{row['id']}/",
+        "translation": None,
     }
+
+
+def _translations(rows: list[dict], language: str) -> dict[int, dict | None]:
+    """The translation block of each row into `language` (None where none is needed)."""
+    comments = [
+        SimpleNamespace(pk=row["id"], language=row["language"], body=row["body"])
+        for row in rows
+        if row["status"] != Comment.Status.DELETED
+    ]
+    shown = translations.for_reader(translations.Kind.COMMENT, comments, language)
+    out: dict[int, dict | None] = {}
+    for pk, item in shown.items():
+        if item.state == "original":
+            out[pk] = None
+        else:
+            out[pk] = {
+                "state": item.state,
+                "language": language,
+                "html": item.html,
+                "engine": item.engine_label,
+            }
+    return out
+
+
+def _page_dicts(rows: list[dict], post_author_id: int | None, lang: str) -> list[dict]:
+    out = [_comment_dict(row, post_author_id) for row in rows]
+    if lang:
+        found = _translations(rows, lang)
+        for item in out:
+            item["translation"] = found.get(item["id"])
+    return out
 
 
 ROW_FIELDS = (
@@ -89,6 +125,9 @@ ROW_FIELDS = (
     "created_at",
     "edited_at",
     "body_html",
+    "body",
+    "language",
+    "language_confidence",
     "reply_count",
 )
 
@@ -170,6 +209,9 @@ def get_thread(request: HttpRequest, thread_id: int):
 
 class PageParams(schemas.Schema):
     sort: schemas.Sort = "oldest"
+    lang: str = schemas.Field(
+        "", max_length=8, description="Add each comment's translation into this language."
+    )
     offset: int = schemas.Field(0, ge=0, le=10_000_000)
     limit: int = schemas.Field(
         100, ge=1, le=queries.API_MAX_LIMIT, description=f"At most {queries.API_MAX_LIMIT}."
@@ -183,15 +225,24 @@ class PageParams(schemas.Schema):
 )
 def list_comments(request: HttpRequest, thread_id: int, params: Query[PageParams]):
     """A page of a thread's comments in display order. Cached per thread version, with an ETag."""
+    lang = names.canonical(params.lang) if params.lang else ""
+    if lang and lang not in reader.offered():
+        raise Invalid(
+            _("“%(lang)s” is not one of the languages this server translates into: %(offered)s.")
+            % {"lang": params.lang, "offered": ", ".join(reader.offered())},
+            field="lang",
+        )
     version = access.thread_version(thread_id)
-    etag = f'"t{thread_id}v{version}-{params.sort}-{params.offset}-{params.limit}"'
+    etag = f'"t{thread_id}v{version}-{params.sort}-{params.offset}-{params.limit}-{lang}"'
     wanted = parse_etags(request.headers.get("If-None-Match", ""))
     if "*" in wanted or any(tag.removeprefix("W/") == etag for tag in wanted):
         return HttpResponse(status=304, headers={"ETag": etag})
     body = memo.threads.get(etag) if settings.PARLEY_THREAD_CACHE else None
     if body is None:
         thread = access.access_thread(thread_id, with_post=True)
-        etag = f'"t{thread.pk}v{thread.version}-{params.sort}-{params.offset}-{params.limit}"'
+        etag = (
+            f'"t{thread.pk}v{thread.version}-{params.sort}-{params.offset}-{params.limit}-{lang}"'
+        )
         rows = list(
             queries.ordered(thread, params.sort).values(*ROW_FIELDS)[
                 params.offset : params.offset + params.limit + 1
@@ -213,7 +264,7 @@ def list_comments(request: HttpRequest, thread_id: int, params: Query[PageParams
                 "offset": params.offset,
                 "limit": params.limit,
                 "next": next_url,
-                "comments": [_comment_dict(row, post_author_id) for row in rows[: params.limit]],
+                "comments": _page_dicts(rows[: params.limit], post_author_id, lang),
             },
             ensure_ascii=False,
             separators=(",", ":"),

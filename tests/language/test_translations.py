@@ -249,3 +249,26 @@ def test_the_translate_command_translates_a_post_ahead_of_time(thread, post_as, 
         call_command("translate", "--all", "--to", "zz")
     with pytest.raises(CommandError, match="No published post has the slug “nope”"):
         call_command("translate", "--post", "nope")
+
+
+def test_the_api_gives_each_comment_its_language_and_translation(client, thread, post_as):
+    comment = post_as(thread, "Rafael Costa", PT)
+    url = f"/api/v1/threads/{thread.pk}/comments"
+    [item] = client.get(url).json()["comments"]
+    assert (item["language"], item["translation"]) == ("pt", None)
+    assert item["language_confidence"] > 0.9
+    [item] = client.get(url + "?lang=en").json()["comments"]
+    assert item["translation"]["state"] in ("pending", "translated")
+    work()
+    [item] = client.get(url + "?lang=en").json()["comments"]
+    assert item["id"] == comment.pk
+    assert item["translation"]["state"] == "translated"
+    assert item["translation"]["engine"] == "Bergamot"
+    assert "The government lied" in item["translation"]["html"]
+    [item] = client.get(url + "?lang=pt").json()["comments"]
+    assert item["translation"] is None  # already in the reader's language
+    response = client.get(url + "?lang=xx")
+    assert response.status_code == 400
+    assert response.json()["message"].startswith(
+        "“xx” is not one of the languages this server translates into:"
+    )
