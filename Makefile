@@ -8,7 +8,7 @@ PORT ?= 8000
 WORKERS ?= 2
 export PARLEY_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve install migrate demo lint test test-postgres browser-deps lock screenshots bench clean
+.PHONY: run serve install migrate demo lint test test-postgres browser-deps lock screenshots bench bench-language clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || exit 1
@@ -59,6 +59,9 @@ screenshots: install browser-deps
 
 bench: install
 	$(BIN)/python bench/thread.py
+
+bench-language: install
+	$(BIN)/python bench/language.py
 
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'

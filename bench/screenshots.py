@@ -60,6 +60,13 @@ QUOTES_CLIP = """() => {
     const bottom = answer.getBoundingClientRect().bottom + window.scrollY + 6;
     return {x: column.left - 32, y: top, width: column.width + 64, height: bottom - top};
 }"""
+# Scroll to the first Portuguese comment shown in English, beside a comment nobody translates.
+SCROLL_TO_TRANSLATION = """(fraction) => {
+    const note = document.querySelector('#comments .translation-note[data-translated]');
+    if (!note) { throw new Error('no comment of the demo is shown translated'); }
+    const top = note.closest('details.node').getBoundingClientRect().top + window.scrollY;
+    window.scrollTo(0, top - fraction * window.innerHeight);
+}"""
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,7 @@ SHOTS = [
     Shot("dossier-phone", phone=True),
     Shot("thread-phone", phone=True, scroll=SCROLL_TO_DEEP_PART, scroll_arg=0.4),
     Shot("readme", phone=False, clip=QUOTES_CLIP),
+    Shot("translation-desktop", phone=False, scroll=SCROLL_TO_TRANSLATION, scroll_arg=0.1),
 ]
 
 
@@ -131,6 +139,8 @@ class DemoServer:
         if match is None:
             raise SystemExit(f"`parley load_demo` did not say where the dossier is:\n{loaded}")
         self.dossier_url = match[1]
+        # Translations the worker would make within seconds, made before the first picture.
+        run_parley(self.env, "translate", "--all", "--to", "en", "--no-progress")
         self.process = subprocess.Popen(  # noqa: S603
             [PARLEY, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"],
             env=self.env,

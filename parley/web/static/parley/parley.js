@@ -4,6 +4,7 @@
    page is open. */
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
 
   // Remember the reader's time zone so the server shows times in it.
   try {
