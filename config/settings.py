@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "parley.publishing",
     "parley.discussion",
     "parley.language",
+    "parley.moderation",
     "parley.api",
     "parley.web",
     "parley.demo",
@@ -196,6 +197,11 @@ PARLEY_TRANSLATE_INTO = envlist("PARLEY_TRANSLATE_INTO", ["en"])
 PARLEY_READER_LANGUAGES = envlist(
     "PARLEY_READER_LANGUAGES",
     ["en", "pt", "es", "fr", "de", "it", "nl", "pl", "ru", "uk", "hbs", "tr"],
+)
+
+# Moderation (docs/moderation.md): the automatic signals in use, in order.
+PARLEY_MODERATION_SIGNALS = envlist(
+    "PARLEY_MODERATION_SIGNALS", ["rules", "duplicates", "classifier"]
 )
 
 LOGGING = {
