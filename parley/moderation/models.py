@@ -210,10 +210,6 @@ class Decision(models.Model):
         who = self.actor_name or "automatic"
         return f"{self.created_at:%Y-%m-%d %H:%M} {who} {self.action} #{self.comment_id}"
 
-    @property
-    def automatic(self) -> bool:
-        return self.actor_id is None and not self.actor_name
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("The moderation log is append-only.")
@@ -222,6 +218,10 @@ class Decision(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The moderation log is append-only.")
+
+    @property
+    def automatic(self) -> bool:
+        return self.actor_id is None and not self.actor_name
 
 
 class Example(models.Model):
