@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("parley.accounts.urls")),
+    path("", include("parley.moderation.urls")),
     path("", include("parley.web.urls")),
 ]

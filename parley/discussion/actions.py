@@ -40,8 +40,10 @@ WEBSITE_MAX = 200
 EMAIL_MAX = 254
 
 # Called inside post_comment's transaction with the unsaved comment; a screener
-# may set comment.status (the moderation app registers its policy here).
-Screener = Callable[[Comment], None]
+# may set comment.status (the moderation app registers its policy here), refuse the
+# comment by raising an ActionError, and return a callable run with the comment once it is
+# saved, still inside the transaction.
+Screener = Callable[[Comment], Callable[[Comment], None] | None]
 _screeners: list[Screener] = []
 
 
@@ -508,9 +510,10 @@ def _store_comment(
         idempotency_key=digest,
     )
     _annotate(comment)
-    for screener in _screeners:
-        screener(comment)
+    after_save = [after for screener in _screeners if (after := screener(comment))]
     comment.save(force_insert=True)
+    for after in after_save:
+        after(comment)
     for quote in found_quotes:
         quote.comment = comment
     Quote.objects.bulk_create(found_quotes)
@@ -638,17 +641,34 @@ def _remove_leaf(comment: Comment) -> None:
         current = parent if parent.is_deleted and parent.reply_count == 0 else None
 
 
-def set_comment_status(comment: Comment, status: str, *, by: User) -> Comment:
-    """Publish, hold or reject a comment (moderators); counts and caches follow."""
-    if not by.moderates:
+def set_comment_status(
+    comment: Comment, status: str, *, by: User | None, expected: str | None = None
+) -> Comment:
+    """Publish, hold or reject a comment; counts and caches follow.
+
+    `by` is the moderator deciding, or None for an automatic decision (the moderation app's
+    signals). With `expected`, the change is made only if the comment still has that status:
+    a decision taken on what someone else already changed is refused as a conflict.
+    """
+    if by is not None and not by.moderates:
         raise Forbidden(_("Only moderators can change a comment's status."), code="not_moderator")
     if status == Comment.Status.DELETED:
+        if by is None:
+            raise Forbidden(_("Only a moderator can delete a comment."), code="not_moderator")
+        if expected is not None:
+            with transaction.atomic():
+                current = Comment.objects.select_for_update().get(pk=comment.pk)
+                _check_expected(current, expected)
+                delete_comment(current, user=by)
+            return current
         delete_comment(comment, user=by)
         return comment
     if status not in Comment.Status.values:
         raise Invalid(_("“%(status)s” is not a comment status.") % {"status": status})
     with transaction.atomic():
         current = Comment.objects.select_for_update().get(pk=comment.pk)
+        if expected is not None:
+            _check_expected(current, expected)
         if current.status == status:
             return current
         if current.is_deleted:
@@ -662,3 +682,19 @@ def set_comment_status(comment: Comment, status: str, *, by: User) -> Comment:
         )
         transaction.on_commit(lambda: signals.comment_edited.send(Comment, comment=current))
     return current
+
+
+def _check_expected(current: Comment, expected: str) -> None:
+    if current.status != expected:
+        raise Conflict(
+            _(
+                "Comment #%(id)s is no longer %(expected)s: it is now %(now)s. Someone decided "
+                "it meanwhile; reload to see the latest."
+            )
+            % {
+                "id": current.pk,
+                "expected": Comment.Status(expected).label.lower(),
+                "now": current.get_status_display().lower(),
+            },
+            code="already_decided",
+        )

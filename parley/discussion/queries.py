@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from parley.discussion.access import visible_comments
+from parley.discussion.access import VISIBLE, visible_comments
 from parley.discussion.models import Comment, Thread
 
 SORTS = {
@@ -37,18 +37,29 @@ class Page:
     has_more: bool
 
 
-def ordered(thread: Thread, sort: str) -> QuerySet[Comment]:
+def ordered(thread: Thread, sort: str, *, also: frozenset[int] = frozenset()) -> QuerySet[Comment]:
+    """The thread's visible comments in display order; `also` adds held comments by id (a
+    reader's own, which they see and others do not)."""
+    shown = visible_comments()
+    if also:
+        shown = Comment.objects.filter(Q(status__in=VISIBLE) | Q(pk__in=also))
     return (
-        visible_comments()
-        .filter(thread=thread)
+        shown.filter(thread=thread)
         .annotate(parent_name=F("parent__author_name"))
         .select_related("author")
         .order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
     )
 
 
-def page(thread: Thread, *, sort: str = DEFAULT_SORT, offset: int = 0, limit: int = 100) -> Page:
-    rows = list(ordered(thread, sort)[offset : offset + limit + 1])
+def page(
+    thread: Thread,
+    *,
+    sort: str = DEFAULT_SORT,
+    offset: int = 0,
+    limit: int = 100,
+    also: frozenset[int] = frozenset(),
+) -> Page:
+    rows = list(ordered(thread, sort, also=also)[offset : offset + limit + 1])
     return Page(comments=rows[:limit], offset=offset, limit=limit, has_more=len(rows) > limit)
 
 

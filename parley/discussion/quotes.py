@@ -57,6 +57,11 @@ def directive(kind: str, target: str | int, excerpt: str) -> str:
     return f":::quote {kind} {target}\n{excerpt}\n:::\n\n"
 
 
+def own_html(body_html: str) -> str:
+    """A comment's HTML without the quotes it holds."""
+    return _QUOTE_BLOCK_HTML.sub("", body_html)
+
+
 def own_text(body_html: str) -> str:
     """A comment's words without the quotes it holds, as plain text."""
     return plain_text(_QUOTE_BLOCK_HTML.sub("", body_html))

@@ -1,2 +1,10 @@
+"""How moderation attaches to the discussion (called from apps.py)."""
+
+from __future__ import annotations
+
+
 def connect() -> None:
-    pass
+    from parley.discussion import actions
+    from parley.moderation import screening
+
+    actions.register_screener(screening.screen)

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -25,6 +26,7 @@ from parley.language import reader, translations
 from parley.lib import memo
 from parley.lib.clients import client_ip, client_key
 from parley.lib.errors import ActionError, NotFound
+from parley.moderation.models import Screening
 from parley.publishing.models import Post, SourceDocument
 from parley.publishing.render import passages
 
@@ -106,6 +108,33 @@ def _translate(request: HttpRequest, comments: list[Comment]) -> None:
         comment.shown = shown.get(comment.pk, translations.ORIGINAL)  # type: ignore[attr-defined]
 
 
+MINE_COOKIE = "parley_mine"
+MINE_SALT = "parley.mine"
+MINE_KEPT = 50
+
+
+def _mine(request: HttpRequest) -> list[int]:
+    """The ids of the comments this browser posted as a guest (a signed cookie)."""
+    try:
+        ids = signing.loads(request.COOKIES.get(MINE_COOKIE, ""), salt=MINE_SALT)
+    except signing.BadSignature:
+        return []
+    return [i for i in ids if isinstance(i, int)][-MINE_KEPT:] if isinstance(ids, list) else []
+
+
+def _own_held(request: HttpRequest, thread: Thread) -> frozenset[int]:
+    """The viewer's own comments in the thread that are held: shown to them alone."""
+    held = Comment.objects.filter(thread=thread, status=Comment.Status.PENDING)
+    if request.user.is_authenticated:
+        held = held.filter(author=request.user)
+    else:
+        mine = _mine(request)
+        if not mine:
+            return frozenset()
+        held = held.filter(pk__in=mine, author__isnull=True)
+    return frozenset(held.values_list("pk", flat=True))
+
+
 def thread_fragment(
     request: HttpRequest, thread: Thread, *, sort: str, page_no: int
 ) -> tuple[str, queries.Page]:
@@ -115,14 +144,25 @@ def thread_fragment(
     zone = timezone.get_current_timezone_name()
     language = request.reader_language  # type: ignore[attr-defined]
     original = _show_original(request)
+    own = _own_held(request, thread)
     key = (
         f"thread:{thread.pk}:{thread.version}:{sort}:{page_no}:{size}:{zone}:{language}:{original}"
     )
-    if settings.PARLEY_THREAD_CACHE and not editable:
+    cacheable = settings.PARLEY_THREAD_CACHE and not editable and not own
+    if cacheable:
         if (hit := memo.threads.get(key)) is not None:
             return hit
-    page = queries.page(thread, sort=sort, offset=(page_no - 1) * size, limit=size)
+    page = queries.page(thread, sort=sort, offset=(page_no - 1) * size, limit=size, also=own)
     _translate(request, page.comments)
+    if own:
+        shadowed = set(
+            Screening.objects.filter(comment_id__in=own, shadow=True).values_list(
+                "comment_id", flat=True
+            )
+        )
+        for comment in page.comments:
+            # A shadow-banned author sees their comment as everyone else would, unmarked.
+            comment.awaiting = comment.pk in own and comment.pk not in shadowed  # type: ignore[attr-defined]
     nodes = tree.build(page.comments, max_indent=settings.PARLEY_MAX_INDENT)
     html = render_to_string(
         "parley/_comments.html",
@@ -140,7 +180,7 @@ def thread_fragment(
         },
     )
     result = (html, page)
-    if settings.PARLEY_THREAD_CACHE and not editable:
+    if cacheable:
         memo.threads.set(key, result, len(html))
     return result
 
@@ -292,8 +332,19 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         if retry := getattr(error, "retry_after", None):
             response["Retry-After"] = str(retry)
         return response
-    response = HttpResponseRedirect(comment.get_absolute_url())
+    if comment.status == Comment.Status.PENDING:
+        response = HttpResponseRedirect(thread.post.get_absolute_url() + f"#c{comment.pk}")
+    else:
+        response = HttpResponseRedirect(comment.get_absolute_url())
     if user is None:
+        response.set_cookie(
+            MINE_COOKIE,
+            signing.dumps([*_mine(request), comment.pk][-MINE_KEPT:], salt=MINE_SALT),
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
         response.set_cookie(
             tokens.COOKIE,
             tokens.add_to_cookie(request.COOKIES.get(tokens.COOKIE), tokens.make(comment.pk)),
@@ -499,3 +550,38 @@ def translations_ready(request: HttpRequest) -> HttpResponse:
                 "parley/_document_text.html", {"doc": document}, request=request
             )
     return JsonResponse(out)
+
+
+@require_GET
+def thread_changes(request: HttpRequest, thread_id: int) -> HttpResponse:
+    """For open pages: the thread's version, and which of the comments they show were taken
+    down since (held, rejected or deleted by a moderator or by the automatic signals).
+
+    One cheap query while nothing changed; pages ask every few seconds.
+    """
+    try:
+        version = access.thread_version(thread_id)
+    except NotFound as exc:
+        return JsonResponse({"error": "not_found", "message": exc.message}, status=404)
+    seen = request.GET.get("v", "")
+    if seen == str(version):
+        return JsonResponse({"version": version})
+    try:
+        shown = _ids(request, "ids")
+    except ValueError as exc:
+        return JsonResponse(
+            {
+                "error": "bad_ids",
+                "message": _("“%(name)s” must be a comma-separated list of at most %(n)s numbers.")
+                % {"name": exc.args[0], "n": MAX_POLLED},
+            },
+            status=400,
+        )
+    still = set(
+        Comment.objects.filter(
+            thread_id=thread_id, pk__in=shown, status=Comment.Status.PUBLISHED
+        ).values_list("pk", flat=True)
+    )
+    own = _own_held(request, Thread(pk=thread_id))
+    removed = [pk for pk in shown if pk not in still and pk not in own]
+    return JsonResponse({"version": version, "removed": removed})

@@ -169,6 +169,46 @@
   }
   pollTranslations();
 
+  // Decisions reach open pages: every few seconds the page asks whether the thread changed,
+  // and takes down the comments a moderator (or the automatic checks) removed meanwhile.
+  var discussion = document.querySelector(".discussion[data-changes]");
+  var changeDelay = 4000;
+  function watchChanges() {
+    if (!discussion) { return; }
+    window.setTimeout(function () {
+      var ids = [];
+      document.querySelectorAll("details.node:not(.node--removed)").forEach(function (node) {
+        if (!node.classList.contains("node--deleted")) { ids.push(node.getAttribute("data-id")); }
+      });
+      var url = discussion.getAttribute("data-changes") + "?v=" +
+        encodeURIComponent(discussion.getAttribute("data-version")) + "&ids=" + ids.slice(-200).join(",");
+      fetch(url, { credentials: "same-origin" })
+        .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
+        .then(function (changes) {
+          var changed = String(changes.version) !== discussion.getAttribute("data-version");
+          discussion.setAttribute("data-version", changes.version);
+          (changes.removed || []).forEach(function (id) {
+            var node = document.getElementById("c" + id);
+            if (!node) { return; }
+            node.classList.add("node--removed");
+            var text = node.querySelector(":scope > .comment-body, :scope > .comment-text");
+            if (text) {
+              var note = document.createElement("p");
+              note.className = "comment-body deleted";
+              note.textContent = discussion.getAttribute("data-removed-text") || "Removed by a moderator.";
+              text.replaceWith(note);
+            }
+            var actions = node.querySelector(":scope > .comment-actions");
+            if (actions) { actions.remove(); }
+          });
+          changeDelay = changed ? 4000 : Math.min(changeDelay * 1.25, 30000);
+        })
+        .catch(function () { changeDelay = Math.min(changeDelay * 2, 60000); })
+        .then(watchChanges);
+    }, changeDelay);
+  }
+  watchChanges();
+
   // Quote by selection: select words in a comment or a document, press the button.
   var button = document.createElement("button");
   button.type = "button";

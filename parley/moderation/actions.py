@@ -1,0 +1,228 @@
+"""Moderators' decisions and readers' flags. Every change goes through these functions and is
+appended to the log in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from parley.accounts.models import User
+from parley.discussion import actions as discussion
+from parley.discussion import quotes
+from parley.discussion.models import Comment
+from parley.lib.errors import Conflict, Forbidden, Invalid
+from parley.moderation import bans, people, policy
+from parley.moderation.log import record
+from parley.moderation.models import Ban, Decision, Example, Flag, Screening
+
+Status = Comment.Status
+# What a decision does to a comment's status.
+OUTCOME: dict[str, str] = {
+    Decision.Action.APPROVE: Status.PUBLISHED,
+    Decision.Action.REJECT: Status.REJECTED,
+    Decision.Action.SPAM: Status.REJECTED,
+    Decision.Action.DELETE: Status.DELETED,
+}
+# Why a comment was rejected, as the classifier's categories.
+REJECT_REASONS = {
+    "insult": _("Insult"),
+    "harassment": _("Harassment"),
+    "hate": _("Hate"),
+    "threat": _("Threat"),
+    "offtopic": _("Off-topic"),
+    "spam": _("Spam"),
+}
+RETRAIN_AFTER = timedelta(seconds=20)
+
+
+def _moderator(by: User | None) -> User:
+    if by is None or not by.is_authenticated or not by.moderates:
+        raise Forbidden(_("Only moderators can do this."), code="not_moderator")
+    return by
+
+
+def decide(
+    comment: Comment,
+    action: str,
+    *,
+    by: User,
+    expected: str,
+    category: str = "",
+    reason: str = "",
+) -> Comment:
+    """Approve, reject, mark as spam or delete a comment that still has status `expected`.
+
+    A comment someone else decided meanwhile is refused as a Conflict, naming what happened.
+    The decision teaches the classifier: an approval is a civil example, a rejection an
+    example of its category.
+    """
+    by = _moderator(by)
+    if action not in OUTCOME:
+        raise Invalid(_("“%(action)s” is not a decision.") % {"action": action}, field="action")
+    if expected not in Status.values:
+        raise Invalid(_("The comment's expected status is missing."), field="expected")
+    if action == Decision.Action.SPAM:
+        category = "spam"
+    if action == Decision.Action.REJECT and category and category not in REJECT_REASONS:
+        raise Invalid(_("Pick a reason from the list."), field="category")
+    screening = Screening.objects.filter(comment=comment).first()
+    with transaction.atomic():
+        try:
+            current = discussion.set_comment_status(
+                comment, OUTCOME[action], by=by, expected=expected
+            )
+        except Conflict as conflict:
+            last = Decision.objects.filter(comment_id=comment.pk).exclude(actor_name="").first()
+            if last is not None:
+                conflict.message = _("%(who)s already %(what)s comment #%(id)s at %(when)s.") % {
+                    "who": last.actor_name,
+                    "what": last.get_action_display(),
+                    "id": comment.pk,
+                    "when": timezone.localtime(last.created_at).strftime("%H:%M"),
+                }
+            raise
+        label = REJECT_REASONS.get(category, "") if category else ""
+        record(
+            action,
+            by=by,
+            comment=comment,
+            reason=" · ".join(part for part in (str(label), reason.strip()) if part),
+            scores=screening.scores if screening else {},
+            before=expected,
+            after=OUTCOME[action],
+        )
+        learned = "civil" if action == Decision.Action.APPROVE else category
+        if learned and comment.body and action != Decision.Action.DELETE:
+            Example.objects.create(
+                text=quotes.own_text(comment.body_html) or comment.body,
+                language=comment.language,
+                category=learned,
+                comment_id=comment.pk,
+                decided_by=by.public_name,
+            )
+            from parley.moderation.tasks import retrain
+
+            transaction.on_commit(
+                lambda: retrain.using(run_after=timezone.now() + RETRAIN_AFTER).enqueue()
+            )
+    return current
+
+
+def ban_author(
+    comment: Comment,
+    *,
+    by: User,
+    how: str,
+    reason: str,
+    days: float | None = None,
+) -> Ban:
+    """Ban a comment's author by what identifies them best: account, else e-mail, else address.
+
+    `how` is "ban" (for `days`, or for good), "timeout" (a day unless told) or "shadow".
+    """
+    by = _moderator(by)
+    if comment.author_id is not None:
+        kind, value = Ban.Kind.ACCOUNT, str(comment.author_id)
+    elif comment.author_email:
+        kind, value = Ban.Kind.EMAIL, comment.author_email
+    elif comment.ip_address:
+        kind, value = Ban.Kind.NETWORK, people.network_of(comment.ip_address)
+        if ":" not in value:
+            kind = Ban.Kind.IP
+    else:
+        raise Invalid(_("Nothing identifies this commenter: there is no one to ban."))
+    if how == "timeout":
+        days = days or 1
+    elif how not in ("ban", "shadow"):
+        raise Invalid(_("“%(how)s” is not a kind of ban.") % {"how": how}, field="how")
+    return bans.ban(
+        kind=kind,
+        value=value,
+        reason=reason,
+        by=by,
+        days=days,
+        shadow=how == "shadow",
+        comment=comment,
+    )
+
+
+def flag(
+    comment: Comment,
+    *,
+    reporter_key: str,
+    reporter: User | None,
+    reason: str,
+    text: str = "",
+) -> Flag:
+    """A reader's flag; enough distinct readers hold the comment for review."""
+    if comment.status != Status.PUBLISHED:
+        raise Invalid(
+            _("This comment was removed or is already being reviewed; it cannot be flagged."),
+            code="not_flaggable",
+        )
+    if reason not in Flag.Reason.values:
+        raise Invalid(_("Pick a reason for the flag."), field="reason")
+    text = (text or "").strip()
+    if reason == Flag.Reason.OTHER and not text:
+        raise Invalid(_("Say what is wrong with the comment."), field="text")
+    if len(text) > 500:
+        raise Invalid(_("Keep the explanation under 500 characters."), field="text")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                made = Flag.objects.create(
+                    comment=comment,
+                    reporter=reporter if reporter is not None and reporter.pk else None,
+                    reporter_key=reporter_key,
+                    reason=reason,
+                    text=text,
+                )
+        except IntegrityError:
+            raise Conflict(
+                _("You have already flagged this comment; moderators will look at it."),
+                code="already_flagged",
+            ) from None
+        _hold_if_flagged_enough(comment)
+    return made
+
+
+def open_flags(comment_id: int):
+    """Flags since the last time a moderator approved the comment."""
+    flags = Flag.objects.filter(comment_id=comment_id)
+    approved = (
+        Decision.objects.filter(comment_id=comment_id, action=Decision.Action.APPROVE)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    return flags.filter(created_at__gt=approved) if approved else flags
+
+
+def _hold_if_flagged_enough(comment: Comment) -> None:
+    rules = policy.for_post(comment.thread.post_id)
+    flags = open_flags(comment.pk)
+    if flags.values("reporter_key").distinct().count() < rules.flag_threshold:
+        return
+    current = Comment.objects.select_for_update().get(pk=comment.pk)
+    if current.status != Status.PUBLISHED:
+        return
+    counts = flags.values("reason").annotate(n=Count("pk")).order_by("-n")
+    why = ", ".join(f"{Flag.Reason(row['reason']).label.lower()} ×{row['n']}" for row in counts)
+    summary = f"held: flagged by {flags.count()} readers ({why})"
+    discussion.set_comment_status(current, Status.PENDING, by=None, expected=Status.PUBLISHED)
+    screening, _created = Screening.objects.get_or_create(comment=current)
+    screening.held = True
+    screening.summary = summary[:500]
+    screening.save(update_fields=["held", "summary"])
+    record(
+        Decision.Action.HOLD,
+        comment=current,
+        reason=summary,
+        scores=screening.scores,
+        before=Status.PUBLISHED,
+        after=Status.PENDING,
+    )

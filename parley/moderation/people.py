@@ -1,0 +1,96 @@
+"""Who wrote a comment, as moderation sees them: a key, a trust level and a history.
+
+An account is its id. A guest is their e-mail address when they gave one, else their
+address (an IPv6 client's /64): the same keys bans and flags use.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from parley.discussion.models import Comment
+
+GUEST, VERIFIED, TRUSTED, STAFF = "guest", "verified", "trusted", "staff"
+
+
+def network_of(ip: str | None) -> str:
+    """The /64 of an IPv6 address, or the IPv4 address itself."""
+    if not ip:
+        return ""
+    address = ipaddress.ip_address(ip)
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def key_of(comment: Comment) -> str:
+    if comment.author_id is not None:
+        return f"user:{comment.author_id}"
+    if comment.author_email:
+        return f"email:{comment.author_email.lower()}"
+    if comment.ip_address:
+        return f"ip:{network_of(comment.ip_address)}"
+    return f"name:{comment.author_name.casefold()}"
+
+
+def _same_author(comment: Comment) -> Q:
+    if comment.author_id is not None:
+        return Q(author_id=comment.author_id)
+    if comment.author_email:
+        return Q(author__isnull=True, author_email__iexact=comment.author_email)
+    if comment.ip_address:
+        return Q(author__isnull=True, ip_address=comment.ip_address)
+    return Q(author__isnull=True, author_name=comment.author_name, ip_address__isnull=True)
+
+
+@dataclass(frozen=True)
+class History:
+    published: int
+    held: int
+    rejected: int
+    deleted: int
+
+    @property
+    def total(self) -> int:
+        return self.published + self.held + self.rejected + self.deleted
+
+
+def history(comment: Comment) -> History:
+    """What the same commenter wrote before this comment, by status."""
+    counts = (
+        Comment.objects.filter(_same_author(comment))
+        .exclude(pk=comment.pk)
+        .aggregate(
+            published=Count("pk", filter=Q(status=Comment.Status.PUBLISHED)),
+            held=Count("pk", filter=Q(status=Comment.Status.PENDING)),
+            rejected=Count("pk", filter=Q(status=Comment.Status.REJECTED)),
+            deleted=Count("pk", filter=Q(status=Comment.Status.DELETED)),
+        )
+    )
+    return History(**counts)
+
+
+def earlier_comments(comment: Comment, limit: int = 10) -> list[Comment]:
+    return list(
+        Comment.objects.filter(_same_author(comment))
+        .exclude(pk=comment.pk)
+        .select_related("thread__post")
+        .order_by("-id")[:limit]
+    )
+
+
+def trust(comment: Comment, *, trusted_after: int) -> str:
+    """guest → verified (an account with an e-mail address) → trusted (enough published
+    comments and no rejection) → staff (moderators and the post's author)."""
+    user = comment.author
+    if user is not None and (user.moderates or user.pk == comment.thread.post.author_id):
+        return STAFF
+    past = history(comment)
+    if past.rejected == 0 and past.published >= trusted_after:
+        return TRUSTED
+    if user is not None and user.email:
+        return VERIFIED
+    return GUEST

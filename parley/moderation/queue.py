@@ -1,0 +1,116 @@
+"""What the moderation queue shows: held comments and flagged ones, with their context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from parley.discussion.models import Comment
+from parley.moderation import people
+from parley.moderation.models import Flag, Screening
+
+AGES = {
+    "hour": timedelta(hours=1),
+    "day": timedelta(days=1),
+    "week": timedelta(days=7),
+}
+REASONS = {
+    "rules": "rules",
+    "duplicates": "duplicate",
+    "classifier": "classifier",
+    "flags": "flagged",
+    "policy": "policy",
+}
+PAGE = 50
+
+
+@dataclass
+class Filters:
+    show: str = "waiting"  # "waiting" (held or flagged), "held", "flagged"
+    reason: str = ""
+    language: str = ""
+    post: str = ""
+    age: str = ""
+
+
+def _reason(query: QuerySet, reason: str) -> QuerySet:
+    if reason == "flags":
+        return query.filter(flag_count__gt=0)
+    if reason == "rules":
+        return query.filter(screening__scores__has_key="rules", screening__held=True)
+    if reason == "duplicates":
+        return query.filter(
+            Q(screening__summary__icontains="duplicate") | Q(screening__summary__icontains="twice")
+        )
+    if reason == "classifier":
+        return query.filter(
+            Q(screening__scores__has_key="abuse")
+            | Q(screening__scores__has_key="hate")
+            | Q(screening__scores__has_key="threat")
+            | Q(screening__scores__has_key="spam"),
+            screening__held=True,
+        )
+    if reason == "policy":
+        return query.filter(
+            Q(screening__summary__icontains="untrusted")
+            | Q(screening__summary__icontains="every comment")
+        )
+    return query
+
+
+def waiting(filters: Filters) -> QuerySet[Comment]:
+    flagged = Flag.objects.filter(comment=OuterRef("pk"))
+    query = (
+        Comment.objects.select_related("thread__post", "parent", "author", "screening")
+        .annotate(flag_count=Count("flags", distinct=True), is_flagged=Exists(flagged))
+        .exclude(status__in=(Comment.Status.DELETED, Comment.Status.REJECTED))
+    )
+    held = Q(status=Comment.Status.PENDING)
+    flagged_q = Q(is_flagged=True, status=Comment.Status.PUBLISHED)
+    if filters.show == "held":
+        query = query.filter(held)
+    elif filters.show == "flagged":
+        query = query.filter(flagged_q)
+    else:
+        query = query.filter(held | flagged_q)
+    if filters.language:
+        query = query.filter(language="" if filters.language == "unknown" else filters.language)
+    if filters.post:
+        query = query.filter(thread__post__slug=filters.post)
+    if filters.age in AGES:
+        query = query.filter(created_at__gte=timezone.now() - AGES[filters.age])
+    elif filters.age == "older":
+        query = query.filter(created_at__lt=timezone.now() - AGES["week"])
+    return _reason(query, filters.reason).order_by("created_at", "id")
+
+
+@dataclass
+class Item:
+    comment: Comment
+    screening: Screening | None
+    flags: list[Flag]
+    history: people.History
+    key: str
+
+
+def items(comments: list[Comment]) -> list[Item]:
+    from parley.moderation.actions import open_flags
+
+    out = []
+    for comment in comments:
+        screening = getattr(comment, "screening", None)
+        flagged = getattr(comment, "flag_count", 0)
+        flags = list(open_flags(comment.pk).order_by("created_at")) if flagged else []
+        out.append(
+            Item(
+                comment=comment,
+                screening=screening,
+                flags=flags,
+                history=people.history(comment),
+                key=people.key_of(comment),
+            )
+        )
+    return out

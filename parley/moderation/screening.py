@@ -1,0 +1,177 @@
+"""The policy: what happens to a comment as it is posted, and when its scores come in.
+
+While the comment is posted (inside its transaction): bans are checked, the fast signals
+(rules, near-duplicates) score it, and the policy decides whether it is published or held.
+Right after commit a background task scores it with the learned classifier and compares it
+with recent comments across languages; a comment found to need review is then held, a second
+or so after it appeared. Moderators and the post's author skip all of this.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.db import transaction
+from django.utils import timezone
+
+from parley.discussion import quotes
+from parley.discussion.models import Comment
+from parley.lib.errors import Forbidden
+from parley.moderation import bans, people, policy
+from parley.moderation.log import record
+from parley.moderation.models import Decision, Policy, Screening
+from parley.moderation.signals import active
+from parley.moderation.signals.base import Result, Settings, Subject
+
+_LINK = re.compile(r'<a href="(?:https?:|mailto:|www\.)', re.IGNORECASE)
+
+
+def subject_of(comment: Comment, level: str) -> Subject:
+    own_html = quotes.own_html(comment.body_html)
+    return Subject(
+        text=quotes.own_text(comment.body_html),
+        body=comment.body,
+        language=comment.language,
+        thread_id=comment.thread_id,
+        comment_id=comment.pk,
+        author_key=people.key_of(comment),
+        author_trust=level,
+        links=len(_LINK.findall(own_html)),
+        created_at=comment.created_at,
+    )
+
+
+def settings_of(rules: Policy) -> Settings:
+    return Settings(max_links=rules.max_links, hold_score=rules.hold_score)
+
+
+def as_scores(results: list[Result]) -> dict:
+    return {
+        r.signal: {"score": round(r.score, 3), "reasons": r.reasons, "hold": r.hold}
+        for r in results
+    }
+
+
+def summary_of(reasons: list[str]) -> str:
+    return ("held: " + "; ".join(reasons))[:500] if reasons else ""
+
+
+def screen(comment: Comment) -> Callable[[Comment], None] | None:
+    """The screener discussion.actions calls with each comment being posted."""
+    found = bans.matching(
+        user_id=comment.author_id, email=comment.author_email, ip=comment.ip_address
+    )
+    if found is not None and not found.shadow:
+        raise Forbidden(bans.refusal(found), code="banned")
+    rules = policy.for_post(comment.thread.post_id)
+    level = people.trust(comment, trusted_after=rules.trusted_after)
+    if level == people.STAFF:
+        return None
+    subject = subject_of(comment, level)
+    inline = [signal for signal in active() if signal.inline]
+    results = [result for signal in inline for result in signal.score(subject, settings_of(rules))]
+    reasons: list[str] = []
+    if rules.mode == Policy.Mode.ALL:
+        reasons.append("every comment is reviewed")
+    elif rules.mode == Policy.Mode.UNTRUSTED and level in (people.GUEST, people.VERIFIED):
+        reasons.append("new or untrusted commenter")
+    for result in results:
+        if result.hold:
+            reasons.extend(result.reasons or [result.signal])
+    shadow = found is not None and found.shadow
+    held = bool(reasons) or shadow
+    if held:
+        comment.status = Comment.Status.PENDING
+
+    def after_save(saved: Comment) -> None:
+        for signal in inline:
+            signal.remember(subject, saved.pk)
+        scores = as_scores(results)
+        Screening.objects.create(
+            comment=saved,
+            scores=scores,
+            held=held,
+            shadow=shadow,
+            summary=summary_of(reasons),
+        )
+        if held:
+            why = summary_of(reasons) or "held"
+            record(
+                Decision.Action.HOLD,
+                comment=saved,
+                reason="shadow-banned" if shadow and not reasons else why,
+                scores=scores,
+                before="",
+                after=saved.status,
+            )
+        if any(not signal.inline for signal in active()):
+            from parley.moderation.tasks import score_comment
+
+            transaction.on_commit(lambda: score_comment.enqueue(saved.pk))
+
+    return after_save
+
+
+def score_later(comment_id: int) -> None:
+    """The background half: the learned classifier and near-duplicates across languages."""
+    import parley.moderation.learning as learning
+    from parley.discussion.actions import set_comment_status
+    from parley.lib.errors import Conflict
+    from parley.moderation.signals.classifier import (
+        embedding_bytes,
+        near_duplicates_across_languages,
+    )
+
+    comment = Comment.objects.filter(pk=comment_id).select_related("thread__post").first()
+    if comment is None or comment.status in (Comment.Status.DELETED, Comment.Status.REJECTED):
+        return
+    screening, _created = Screening.objects.get_or_create(comment=comment)
+    rules = policy.for_post(comment.thread.post_id)
+    level = people.trust(comment, trusted_after=rules.trusted_after)
+    subject = subject_of(comment, level)
+    results = [
+        result
+        for signal in active()
+        if not signal.inline
+        for result in signal.score(subject, settings_of(rules))
+    ]
+    reasons = [reason for result in results if result.hold for reason in result.reasons]
+    vector = learning.embed([subject.text or comment.body])[0]
+    twins = near_duplicates_across_languages(vector, comment.thread_id, comment.pk)
+    if twins:
+        twin = Result(
+            signal="duplicates_translated",
+            score=1.0,
+            reasons=[f"near-duplicate of #{twins[0]} (in another language)"],
+            hold=True,
+        )
+        results.append(twin)
+        reasons.extend(twin.reasons)
+    version = learning.active()
+    with transaction.atomic():
+        scores = {**screening.scores, **as_scores(results)}
+        screening.scores = scores
+        screening.embedding = embedding_bytes(vector)
+        screening.scored_at = timezone.now()
+        screening.classifier_version = version.pk if version else None
+        if reasons and level != people.STAFF:
+            earlier = [screening.summary.removeprefix("held: ")] if screening.summary else []
+            screening.summary = summary_of([*earlier, *reasons])
+            screening.held = True
+        screening.save()
+        if reasons and level != people.STAFF and comment.status == Comment.Status.PUBLISHED:
+            try:
+                set_comment_status(
+                    comment, Comment.Status.PENDING, by=None, expected=Comment.Status.PUBLISHED
+                )
+            except Conflict:
+                return
+            record(
+                Decision.Action.HOLD,
+                comment=comment,
+                reason=summary_of(reasons),
+                scores=scores,
+                before=Comment.Status.PUBLISHED,
+                after=Comment.Status.PENDING,
+            )

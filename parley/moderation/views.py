@@ -1,0 +1,323 @@
+"""Moderators' pages: the queue, the log, bans, word lists and the classifier; readers' flags."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from parley.accounts.models import User
+from parley.discussion import access
+from parley.discussion.models import Comment
+from parley.language import names
+from parley.lib.clients import client_key
+from parley.lib.errors import ActionError, Conflict, NotFound
+from parley.moderation import actions, bans, queue
+from parley.moderation.models import Ban, ClassifierVersion, Decision, Flag, WordList
+from parley.publishing.models import Post
+
+
+def _moderators_only(view):
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not getattr(request.user, "moderates", False):
+            return render(
+                request,
+                "parley/error.html",
+                {
+                    "title": _("For moderators"),
+                    "message": _("Only moderators can see the moderation pages."),
+                },
+                status=403,
+            )
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _me(request: HttpRequest) -> User:
+    """The moderator asking (the views are wrapped in _moderators_only)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _back(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_GET
+@_moderators_only
+def queue_page(request: HttpRequest) -> HttpResponse:
+    filters = queue.Filters(
+        show=request.GET.get("show", "waiting"),
+        reason=request.GET.get("reason", ""),
+        language=request.GET.get("language", ""),
+        post=request.GET.get("post", ""),
+        age=request.GET.get("age", ""),
+    )
+    page = Paginator(queue.waiting(filters), queue.PAGE).get_page(request.GET.get("page"))
+    languages = (
+        Comment.objects.filter(status=Comment.Status.PENDING)
+        .values_list("language", flat=True)
+        .distinct()
+    )
+    return render(
+        request,
+        "moderation/queue.html",
+        {
+            "items": queue.items(list(page.object_list)),
+            "page": page,
+            "filters": filters,
+            "languages": sorted((code, names.name(code)) for code in languages if code),
+            "posts": Post.objects.order_by("-published_at").values_list("slug", "title")[:50],
+            "reject_reasons": actions.REJECT_REASONS.items(),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_POST
+@_moderators_only
+def decide(request: HttpRequest) -> HttpResponse:
+    """One decision on one comment, or the same decision on every selected comment."""
+    action = request.POST.get("action", "")
+    ids = request.POST.getlist("comment")
+    done, conflicts, errors = 0, [], []
+    if not ids:
+        messages.error(request, _("Select at least one comment."))
+        return HttpResponseRedirect(_back(request, reverse("moderation-queue")))
+    for raw in ids[:200]:
+        if not raw.isdigit():
+            errors.append(_("“%(id)s” is not a comment number.") % {"id": raw})
+            continue
+        comment = Comment.objects.select_related("thread__post").filter(pk=int(raw)).first()
+        if comment is None:
+            errors.append(_("Comment #%(id)s does not exist.") % {"id": raw})
+            continue
+        expected = request.POST.get(f"expected-{raw}", "")
+        try:
+            if action in ("ban", "timeout", "shadow"):
+                actions.ban_author(
+                    comment,
+                    by=_me(request),
+                    how=action,
+                    reason=request.POST.get("reason", ""),
+                    days=_days(request.POST.get("days", "")),
+                )
+                if action != "shadow" and comment.status != Comment.Status.REJECTED:
+                    # The comment that showed the need goes with its author.
+                    actions.decide(
+                        comment,
+                        "reject",
+                        by=_me(request),
+                        expected=expected or comment.status,
+                        category=request.POST.get("category", ""),
+                        reason=request.POST.get("reason", ""),
+                    )
+            else:
+                actions.decide(
+                    comment,
+                    action,
+                    by=_me(request),
+                    expected=expected,
+                    category=request.POST.get("category", ""),
+                    reason=request.POST.get("reason", ""),
+                )
+            done += 1
+        except Conflict as conflict:
+            conflicts.append(conflict.message)
+        except ActionError as error:
+            errors.append(error.message)
+    if done:
+        messages.success(
+            request,
+            _("Done for %(n)s comment(s): %(action)s.")
+            % {"n": done, "action": dict(Decision.Action.choices).get(action, action)},
+        )
+    for message in conflicts + errors:
+        messages.error(request, message)
+    if (conflicts or errors) and not done:
+        # Nothing happened: answer with the reason and a status that says so.
+        status = 409 if conflicts else 400
+        return render(
+            request,
+            "parley/error.html",
+            {"title": _("Nothing was changed"), "message": " ".join(conflicts + errors)},
+            status=status,
+        )
+    return HttpResponseRedirect(_back(request, reverse("moderation-queue")))
+
+
+def _days(raw: str) -> float | None:
+    raw = raw.strip()
+    if not raw or raw == "forever":
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        return -1.0  # refused by bans.ban with a clear message
+
+
+@require_GET
+@_moderators_only
+def log_page(request: HttpRequest) -> HttpResponse:
+    decisions = Decision.objects.all()
+    title = _("Moderation log")
+    if (comment := request.GET.get("comment", "")).isdigit():
+        decisions = decisions.filter(comment_id=int(comment))
+        title = _("Moderation log of comment #%(id)s") % {"id": comment}
+    elif commenter := request.GET.get("commenter", ""):
+        decisions = decisions.filter(commenter=commenter)
+        title = _("Moderation log of %(who)s") % {"who": commenter}
+    page = Paginator(decisions, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "moderation/log.html",
+        {"page": page, "title": title, "query": request.GET.urlencode()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_moderators_only
+def bans_page(request: HttpRequest) -> HttpResponse:
+    form: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in ("kind", "value", "days", "reason", "shadow")}
+        try:
+            if lift := request.POST.get("lift", ""):
+                if not lift.isdigit():
+                    raise NotFound(_("That ban does not exist or is no longer in force."))
+                bans.lift(int(lift), by=_me(request))
+                messages.success(request, _("The ban was lifted."))
+            else:
+                made = bans.ban(
+                    kind=form["kind"],
+                    value=form["value"],
+                    reason=form["reason"],
+                    by=_me(request),
+                    days=_days(form["days"]),
+                    shadow=bool(form["shadow"]),
+                )
+                messages.success(request, _("Banned: %(ban)s.") % {"ban": made})
+            return HttpResponseRedirect(reverse("moderation-bans"))
+        except ActionError as error:
+            form["error"], form["error_field"] = error.message, error.field or ""
+            status = error.status
+    active = [b for b in Ban.objects.filter(lifted_at__isnull=True).order_by("-id") if b.active()]
+    return render(
+        request,
+        "moderation/bans.html",
+        {"bans": active, "form": form, "kinds": Ban.Kind.choices},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_moderators_only
+def words_page(request: HttpRequest) -> HttpResponse:
+    form: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in ("language", "kind", "entries")}
+        import parley.moderation.wordlists as wordlists
+
+        try:
+            wordlists.save(form["language"], form["kind"], form["entries"], by=_me(request))
+            messages.success(request, _("The word list was saved."))
+            return HttpResponseRedirect(reverse("moderation-words"))
+        except ActionError as error:
+            form["error"] = error.message
+            status = error.status
+    return render(
+        request,
+        "moderation/words.html",
+        {
+            "lists": WordList.objects.order_by("language", "kind"),
+            "form": form,
+            "kinds": WordList.Kind.choices,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@_moderators_only
+def model_page(request: HttpRequest) -> HttpResponse:
+    import parley.moderation.learning as learning
+
+    if request.method == "POST":
+        try:
+            if request.POST.get("do") == "rollback":
+                version = learning.rollback(by_name=_me(request).public_name)
+                messages.success(request, _("Version %(id)s is in use again.") % {"id": version.pk})
+            else:
+                version = learning.train(note=f"asked by {_me(request).public_name}")
+                messages.success(request, _("Version %(id)s was trained.") % {"id": version.pk})
+        except ActionError as error:
+            return render(
+                request,
+                "parley/error.html",
+                {"title": _("The model was not changed"), "message": error.message},
+                status=error.status,
+            )
+        return HttpResponseRedirect(reverse("moderation-model"))
+    return render(
+        request,
+        "moderation/model.html",
+        {
+            "versions": ClassifierVersion.objects.defer("weights")[:20],
+            "examples": learning_examples(),
+        },
+    )
+
+
+def learning_examples():
+    from parley.moderation.models import Example
+
+    return Example.objects.order_by("-created_at")[:20]
+
+
+@require_http_methods(["GET", "POST"])
+def flag_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """A reader flags a comment."""
+    try:
+        comment = access.access_comment(comment_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    form = {"reason": request.POST.get("reason", ""), "text": request.POST.get("text", "")}
+    status = 200
+    if request.method == "POST":
+        user = request.user if request.user.is_authenticated else None
+        try:
+            actions.flag(
+                comment,
+                reporter_key=client_key(request),
+                reporter=user,
+                reason=form["reason"],
+                text=form["text"],
+            )
+            messages.success(request, _("Thank you: moderators will look at this comment."))
+            return HttpResponseRedirect(comment.get_absolute_url())
+        except ActionError as error:
+            form["error"], status = error.message, error.status
+    return render(
+        request,
+        "moderation/flag.html",
+        {"comment": comment, "form": form, "reasons": Flag.Reason.choices},
+        status=status,
+    )

@@ -1,0 +1,75 @@
+"""A moderator in headless Chromium works the queue from the keyboard and in bulk; a reader
+flags a comment from the page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from parley.discussion.models import Comment
+from tests.moderation.conftest import set_mode
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _log_in(page, user: str, password: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("User name").fill(user)
+    page.get_by_label("Password").fill(password)
+    page.locator("main").get_by_role("button", name="Log in").click()
+
+
+def test_moderator_approves_with_a_key_and_rejects_in_bulk(page, thread, post_as, moderator):
+    set_mode("all")
+    first = post_as(thread, "Gil", "Waiting comment one, about the schedule.")
+    second = post_as(thread, "Hana", "Waiting comment two, about the trucks.")
+    third = post_as(thread, "Ivo", "Waiting comment three, with nothing new.")
+    _log_in(page, "moderator", "moderator-pass-1234")
+    page.goto("/moderation/")
+    items = page.locator(".mod-item")
+    expect(items).to_have_count(3)
+    expect(page.locator(f"#m{first.pk} .mod-why")).to_have_text("held: every comment is reviewed")
+    expect(page.locator(f"#m{first.pk}")).to_have_class(re.compile("mod-item--current"))
+    page.keyboard.press("a")  # approve the current (first) comment
+    expect(page.locator(".messages")).to_contain_text("Done for 1 comment(s): approved.")
+    expect(items).to_have_count(2)
+    expect(items.first).to_have_class(re.compile("mod-item--current"))  # the keys are live
+    # Select both that are left with x (moving with j), then reject them in bulk.
+    page.keyboard.press("x")
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    page.locator("#bulk").get_by_role("button", name="Reject").click()
+    expect(page.locator(".mod-empty")).to_have_text("Nothing is waiting for review.")
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: "published", second.pk: "rejected", third.pk: "rejected"}
+    page.goto("/moderation/log/")
+    expect(page.locator("tr.decision--approve")).to_have_count(1)
+    expect(page.locator("tr.decision--reject")).to_have_count(2)
+
+
+def test_reader_flags_a_comment_from_the_page(page, thread, post_as):
+    comment = post_as(thread, "Bruno", "Nobody cares about your tables.")
+    page.goto("/posts/lastovo/")
+    page.locator(f"#c{comment.pk}").get_by_role("link", name="Flag").click()
+    page.get_by_label("Abuse or harassment").check()
+    page.get_by_role("button", name="Flag").click()
+    expect(page.locator(".messages")).to_contain_text("moderators will look at this comment")
+    assert comment.flags.count() == 1
+
+
+def test_a_decision_reaches_an_open_page_without_a_reload(page, thread, post_as, moderator):
+    from parley.moderation.actions import decide
+
+    keep = post_as(thread, "Ana", "A fair point about the crossing.")
+    gone = post_as(thread, "Bruno", "You are all idiots and liars.")
+    page.goto("/posts/lastovo/")
+    expect(page.locator(f"#c{gone.pk} .comment-body")).to_have_text("You are all idiots and liars.")
+    decide(gone, "reject", by=moderator, expected="published", category="insult")
+    expect(page.locator(f"#c{gone.pk} .comment-body")).to_have_text(
+        "Removed by a moderator.", timeout=15_000
+    )
+    expect(page.locator(f"#c{keep.pk} .comment-body")).to_have_text(
+        "A fair point about the crossing."
+    )
