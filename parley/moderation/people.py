@@ -83,14 +83,17 @@ def earlier_comments(comment: Comment, limit: int = 10) -> list[Comment]:
 
 
 def trust(comment: Comment, *, trusted_after: int) -> str:
-    """guest → verified (an account with an e-mail address) → trusted (enough published
-    comments and no rejection) → staff (moderators and the post's author)."""
+    """guest → verified (an account with an e-mail address) → trusted (that account with
+    enough published comments and no rejection) → staff (moderators and the post's author)."""
     user = comment.author
-    if user is not None and (user.moderates or user.pk == comment.thread.post.author_id):
+    if user is None:
+        # A guest's e-mail address is not verified: anyone could type a trusted one.
+        return GUEST
+    if user.moderates or user.pk == comment.thread.post.author_id:
         return STAFF
+    if not user.email:
+        return GUEST
     past = history(comment)
     if past.rejected == 0 and past.published >= trusted_after:
         return TRUSTED
-    if user is not None and user.email:
-        return VERIFIED
-    return GUEST
+    return VERIFIED

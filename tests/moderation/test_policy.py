@@ -38,19 +38,26 @@ def test_untrusted_commenters_wait_for_review_and_see_their_own_comment(
     assert decision.automatic
 
 
-def test_trusted_after_enough_approved_comments(client, thread, moderator, no_rate_limit):
+def test_trusted_after_enough_approved_comments(client, thread, moderator, rosa, no_rate_limit):
     from parley.moderation.actions import decide
 
     set_mode("untrusted", trusted_after=2)
+    client.force_login(rosa)  # an account with an e-mail address: "verified", not yet trusted
     for n in range(2):
-        post_form(
-            client,
-            f"Comment number {n} about the crossing and its schedule.",
-            email="gil@example.org",
-        )
+        client.post(URL + "comments/", {"body": f"Comment number {n} about the schedule."})
         decide(Comment.objects.latest("id"), "approve", by=moderator, expected="pending")
-    post_form(client, "Now I am trusted, this goes out at once.", email="gil@example.org")
+    client.post(URL + "comments/", {"body": "Now I am trusted, this goes out at once."})
     assert Comment.objects.latest("id").status == "published"
+
+
+def test_guests_are_never_trusted_by_the_address_they_type(thread, moderator, no_rate_limit):
+    from parley.moderation.actions import decide
+
+    set_mode("untrusted", trusted_after=1)
+    post_form(Client(), "An approved guest comment.", email="gil@example.org")
+    decide(Comment.objects.latest("id"), "approve", by=moderator, expected="pending")
+    post_form(Client(), "Someone else typing Gil's address.", email="gil@example.org")
+    assert Comment.objects.latest("id").status == "pending"
 
 
 def test_holding_everything_spares_moderators_and_the_author(
