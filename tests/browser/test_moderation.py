@@ -73,3 +73,46 @@ def test_a_decision_reaches_an_open_page_without_a_reload(page, thread, post_as,
     expect(page.locator(f"#c{keep.pk} .comment-body")).to_have_text(
         "A fair point about the crossing."
     )
+
+
+def test_shadow_ban_from_the_queue_then_the_author_alone_sees_new_comments(
+    page, browser, live_server, thread, moderator
+):
+    set_mode("untrusted")
+    troll = browser.new_context(base_url=live_server.url, locale="en-GB")
+    author = troll.new_page()
+    author.goto("/posts/lastovo/")
+    author.get_by_label("Name").fill("Baiter")
+    author.get_by_label("E-mail").fill("bait@example.org")
+    author.locator("textarea[name=body]").fill("Everyone here is paid to post.")
+    author.get_by_role("button", name="Post comment").click()
+    expect(author.locator(".awaiting-note")).to_have_text(
+        "Only you can see this comment until a moderator approves it."
+    )
+    first = Comment.objects.get()
+
+    _log_in(page, "moderator", "moderator-pass-1234")
+    page.goto("/moderation/")
+    item = page.locator(f"#m{first.pk}")
+    item.get_by_text("Ban…").click()
+    item.get_by_placeholder("Reason, shown to them").fill("Baiting")
+    item.get_by_role("button", name="Shadow-ban").click()
+    expect(page.locator(".messages")).to_contain_text("Done for 1 comment(s)")
+    page.goto("/moderation/bans/")
+    expect(page.locator("table.mod-log")).to_contain_text("bait@example.org")
+    expect(page.locator("table.mod-log")).to_contain_text("(shadow)")
+
+    # The shadow-banned author posts again: they see it, unmarked; a reader does not.
+    author.locator("textarea[name=body]").fill("Still paid, all of you.")
+    author.get_by_role("button", name="Post comment").click()
+    second = Comment.objects.latest("id")
+    expect(author.locator(f"#c{second.pk} .comment-body")).to_have_text("Still paid, all of you.")
+    expect(author.locator(f"#c{second.pk} .awaiting-note")).to_have_count(0)
+    page.goto("/posts/lastovo/")
+    expect(page.locator(f"#c{first.pk}")).to_have_count(0)
+    reader = browser.new_context(base_url=live_server.url).new_page()
+    reader.goto("/posts/lastovo/")
+    expect(reader.get_by_text("Still paid, all of you.")).to_have_count(0)
+    troll.close()
+    page.goto("/moderation/log/")
+    expect(page.locator("tr.decision--shadowban")).to_contain_text("Baiting")
