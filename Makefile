@@ -8,7 +8,7 @@ PORT ?= 8000
 WORKERS ?= 2
 export PARLEY_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve install migrate demo lint test test-postgres browser-deps lock screenshots bench bench-language clean
+.PHONY: run serve install migrate demo lint test test-postgres browser-deps lock screenshots bench bench-language bench-moderation clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || exit 1
@@ -27,6 +27,7 @@ migrate: install
 	$(BIN)/parley collectstatic --noinput --verbosity 0
 
 demo: migrate
+	$(BIN)/parley train_moderation --if-missing --note "first model, from the shipped examples"
 	$(BIN)/parley load_demo --base-url http://$(HOST):$(PORT)
 
 run: demo
@@ -62,6 +63,10 @@ bench: install
 
 bench-language: install
 	$(BIN)/python bench/language.py
+
+bench-moderation: install
+	$(BIN)/python bench/moderation.py
+	$(BIN)/python bench/moderation_posting.py
 
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'

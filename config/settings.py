@@ -200,7 +200,9 @@ PARLEY_READER_LANGUAGES = envlist(
 )
 
 # Moderation (docs/moderation.md): the automatic signals in use, in order.
-PARLEY_MODERATION_SIGNALS = envlist("PARLEY_MODERATION_SIGNALS", [])
+PARLEY_MODERATION_SIGNALS = envlist(
+    "PARLEY_MODERATION_SIGNALS", ["rules", "duplicates", "classifier"]
+)
 
 LOGGING = {
     "version": 1,

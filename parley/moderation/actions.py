@@ -85,6 +85,8 @@ def decide(
                     "when": timezone.localtime(last.created_at).strftime("%H:%M"),
                 }
             raise
+        # Decided: out of the queue (flags before this decision no longer count either).
+        Screening.objects.filter(comment=comment).update(review=False)
         label = REJECT_REASONS.get(category, "") if category else ""
         record(
             action,

@@ -38,10 +38,23 @@ class Policy(models.Model):
     max_links = models.PositiveSmallIntegerField(
         _("links allowed"), default=3, help_text=_("More links than this hold a comment.")
     )
+    review_score = models.FloatField(
+        _("review at score"),
+        default=0.1,
+        help_text=_(
+            "A model score (abuse, hate, threat and spam together) at or above this puts a "
+            "comment in the queue; it stays published until a moderator decides."
+        ),
+    )
     hold_score = models.FloatField(
         _("hold at score"),
-        default=0.5,
-        help_text=_("A model score (abuse, hate, threat, spam) at or above this holds a comment."),
+        null=True,
+        blank=True,
+        default=None,
+        help_text=_(
+            "A model score at or above this hides the comment until a moderator decides. "
+            "Empty: the model only asks for a review and never hides a comment by itself."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -146,6 +159,8 @@ class Screening(models.Model):
     # {"rules": {"score": 1.0, "reasons": ["4 links"]}, "abuse": {...}, ...}
     scores = models.JSONField(default=dict)
     held = models.BooleanField(default=False)
+    # In the queue while still published: the classifier thinks a moderator should look.
+    review = models.BooleanField(default=False)
     # Held for what, in words: "held: 4 links; abuse 0.91; near-duplicate of #812".
     summary = models.CharField(max_length=500, blank=True)
     shadow = models.BooleanField(default=False)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from parley.discussion.models import Comment
 from parley.moderation import people
-from parley.moderation.models import Flag, Screening
+from parley.moderation.models import Decision, Flag, Screening
 
 AGES = {
     "hour": timedelta(hours=1),
@@ -39,6 +39,8 @@ class Filters:
 def _reason(query: QuerySet, reason: str) -> QuerySet:
     if reason == "flags":
         return query.filter(flag_count__gt=0)
+    if reason == "review":
+        return query.filter(screening__review=True)
     if reason == "rules":
         return query.filter(screening__scores__has_key="rules", screening__held=True)
     if reason == "duplicates":
@@ -62,14 +64,26 @@ def _reason(query: QuerySet, reason: str) -> QuerySet:
 
 
 def waiting(filters: Filters) -> QuerySet[Comment]:
-    flagged = Flag.objects.filter(comment=OuterRef("pk"))
+    approved = (
+        Decision.objects.filter(comment_id=OuterRef("comment_id"), action=Decision.Action.APPROVE)
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    # Flags a moderator has not answered yet (an approval answers the flags before it).
+    flagged = (
+        Flag.objects.filter(comment=OuterRef("pk"))
+        .annotate(approved=Subquery(approved))
+        .filter(Q(approved__isnull=True) | Q(created_at__gt=F("approved")))
+    )
     query = (
         Comment.objects.select_related("thread__post", "parent", "author", "screening")
         .annotate(flag_count=Count("flags", distinct=True), is_flagged=Exists(flagged))
         .exclude(status__in=(Comment.Status.DELETED, Comment.Status.REJECTED))
     )
     held = Q(status=Comment.Status.PENDING)
-    flagged_q = Q(is_flagged=True, status=Comment.Status.PUBLISHED)
+    flagged_q = Q(status=Comment.Status.PUBLISHED) & (
+        Q(is_flagged=True) | Q(screening__review=True)
+    )
     if filters.show == "held":
         query = query.filter(held)
     elif filters.show == "flagged":

@@ -24,6 +24,8 @@ from parley.moderation.models import Decision, Policy, Screening
 from parley.moderation.signals import active
 from parley.moderation.signals.base import Result, Settings, Subject
 
+# Comments shorter than this are too alike across languages to call translations of each other.
+TWIN_MIN_WORDS = 8
 _LINK = re.compile(r'<a href="(?:https?:|mailto:|www\.)', re.IGNORECASE)
 
 
@@ -43,12 +45,19 @@ def subject_of(comment: Comment, level: str) -> Subject:
 
 
 def settings_of(rules: Policy) -> Settings:
-    return Settings(max_links=rules.max_links, hold_score=rules.hold_score)
+    return Settings(
+        max_links=rules.max_links, review_score=rules.review_score, hold_score=rules.hold_score
+    )
 
 
 def as_scores(results: list[Result]) -> dict:
     return {
-        r.signal: {"score": round(r.score, 3), "reasons": r.reasons, "hold": r.hold}
+        r.signal: {
+            "score": round(r.score, 3),
+            "reasons": r.reasons,
+            "hold": r.hold,
+            "review": r.review,
+        }
         for r in results
     }
 
@@ -137,17 +146,25 @@ def score_later(comment_id: int) -> None:
         for result in signal.score(subject, settings_of(rules))
     ]
     reasons = [reason for result in results if result.hold for reason in result.reasons]
+    to_review = [reason for result in results if result.review for reason in result.reasons]
     vector = learning.embed([subject.text or comment.body])[0]
-    twins = near_duplicates_across_languages(vector, comment.thread_id, comment.pk)
+    long_enough = len(subject.text.split()) >= TWIN_MIN_WORDS
+    twins = (
+        near_duplicates_across_languages(
+            vector, comment.thread_id, comment.pk, language=comment.language
+        )
+        if comment.language and long_enough
+        else []
+    )
     if twins:
         twin = Result(
             signal="duplicates_translated",
             score=1.0,
-            reasons=[f"near-duplicate of #{twins[0]} (in another language)"],
-            hold=True,
+            reasons=[f"possibly a translation of #{twins[0]}"],
+            review=True,
         )
         results.append(twin)
-        reasons.extend(twin.reasons)
+        to_review.extend(twin.reasons)
     version = learning.active()
     with transaction.atomic():
         scores = {**screening.scores, **as_scores(results)}
@@ -159,6 +176,9 @@ def score_later(comment_id: int) -> None:
             earlier = [screening.summary.removeprefix("held: ")] if screening.summary else []
             screening.summary = summary_of([*earlier, *reasons])
             screening.held = True
+        elif to_review and level != people.STAFF and not screening.held:
+            screening.review = True
+            screening.summary = ("to review: " + "; ".join(to_review))[:500]
         screening.save()
         if reasons and level != people.STAFF and comment.status == Comment.Status.PUBLISHED:
             try:

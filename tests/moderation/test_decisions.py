@@ -120,3 +120,16 @@ def test_the_log_per_comment_per_commenter_and_for_the_site(client, moderator, h
     assert f"#{held[1].pk}" in one and "approved" not in one
     who = client.get("/moderation/log/?commenter=ip:198.51.100.4").content.decode()
     assert f"#{held[1].pk}" in who and f"#{held[0].pk}<" not in who
+
+
+def test_a_broken_word_list_pattern_changes_nothing(client, moderator):
+    from parley.moderation.models import WordList
+
+    client.force_login(moderator)
+    response = client.post(
+        "/moderation/words/", {"language": "pt", "kind": "banned", "entries": "idiota\n/foo(/"}
+    )
+    assert response.status_code == 400
+    assert "Line 2" in response.content.decode()
+    assert not WordList.objects.exists()
+    assert not Decision.objects.exists()

@@ -32,7 +32,8 @@ class Result:
     signal: str  # "rules", "duplicates", "abuse", "spam"...
     score: float  # 0 (nothing suspect) .. 1
     reasons: list[str] = field(default_factory=list)  # "4 links", "near-duplicate of #812"
-    hold: bool = False  # this alone holds the comment for review
+    hold: bool = False  # this alone holds (hides) the comment until a moderator decides
+    review: bool = False  # this alone puts the comment in the queue; it stays published
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,8 @@ class Settings:
     """The policy's numbers a signal may need."""
 
     max_links: int = 3
-    hold_score: float = 0.5
+    review_score: float = 0.1
+    hold_score: float | None = None  # None: the classifier never hides a comment by itself
 
 
 class Signal:

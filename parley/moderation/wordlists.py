@@ -1,0 +1,306 @@
+"""Word lists: banned and suspect words of a language, kept by moderators, read by the rules.
+
+A list is one entry a line. A plain word or phrase matches as whole words in any case and
+with or without diacritics: the comment's text and the entry are both folded (see fold()),
+so "pička" also catches "picka" and "šta" catches "STA". An entry written /.../ is a
+regular expression, case-insensitive, that also searches the folded text (any letters with
+diacritics in it are folded too). Blank lines and lines starting with # are notes.
+
+Compiled lists are kept per process and reloaded when a list changes: the newest
+updated_at (and the number of lists) is checked at most every CHECK_EVERY seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import accumulate
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.db.models import Count, Max
+
+from parley.language.names import canonical
+from parley.lib.errors import Invalid
+from parley.moderation.log import record
+from parley.moderation.models import Decision, WordList
+
+if TYPE_CHECKING:
+    from parley.accounts.models import User
+
+log = logging.getLogger(__name__)
+
+MAX_ENTRIES = 2000
+MAX_ENTRY_LENGTH = 200
+CHECK_EVERY = 2.0  # seconds between checks for changed lists
+
+_LANGUAGE = re.compile(r"[a-z]{2,3}")
+_SPACE = re.compile(r"\s+")
+
+
+# -- folding ------------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Text as word lists compare it: case-folded, compatibility-decomposed (NFKD), and
+    without combining marks ("Pička" → "picka", "ﬁne" → "fine")."""
+    if text.isascii():
+        return text.lower()  # the same as the general case, only faster
+    # The Unicode standard's compatibility caseless form, less its first NFD step.
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    if decomposed.isascii():
+        return decomposed
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class Folded:
+    """A text and its folded form, for searching the one and showing the other."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.folded = fold(text)
+        self._ends: list[int] | None = None  # folded length after each character of text
+
+    def original(self, start: int, end: int) -> str:
+        """The part of the text that became folded[start:end], as it was written."""
+        if self.text.isascii():
+            return self.text[start:end]
+        if self._ends is None:
+            self._ends = list(accumulate(len(fold(ch)) for ch in self.text))
+        ends = self._ends
+        if not ends or ends[-1] != len(self.folded):  # folding one character at a time differed
+            return self.folded[start:end]
+        begin = bisect_right(ends, start)
+        stop = bisect_left(ends, end) + 1
+        while stop < len(ends) and ends[stop] == ends[stop - 1]:  # marks that belong to the end
+            stop += 1
+        return self.text[begin:stop]
+
+
+def _fold_pattern(source: str) -> str:
+    """A regular expression's letters folded as the text is; ASCII is left alone, so escapes
+    such as \\S and \\W keep their meaning."""
+    if source.isascii():
+        return source
+    return "".join(ch if ch.isascii() else fold(ch) for ch in source)
+
+
+# -- parsing -------------------------------------------------------------------------------------
+
+
+def _plain(line: str) -> str:
+    """A word or phrase entry, folded, one space between its words."""
+    return _SPACE.sub(" ", fold(line)).strip()
+
+
+def _is_pattern(line: str) -> bool:
+    return len(line) >= 2 and line.startswith("/") and line.endswith("/")
+
+
+def _words_pattern(entries: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for many folded words and phrases, each matched as whole words.
+
+    The entries are merged into a trie ("idiot", "idiots", "imbecile" → i(?:diots?|mbecile)):
+    one search then costs about the same for a list of two thousand entries as for one."""
+    root: dict[str, dict] = {}
+    for entry in entries:
+        node = root
+        for ch in entry:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def alternatives(node: dict[str, dict]) -> str:
+        ends_here = "" in node
+        branches = [
+            (r"\s+" if ch == " " else re.escape(ch)) + alternatives(child)
+            for ch, child in sorted(node.items())
+            if ch
+        ]
+        if not branches:
+            return ""
+        if len(branches) == 1 and not ends_here:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")" + ("?" if ends_here else "")
+
+    return re.compile(r"(?<!\w)" + alternatives(root) + r"(?!\w)")
+
+
+def _compile(number: int, line: str) -> re.Pattern[str]:
+    """One entry, `line` already stripped; raises Invalid naming the line."""
+    shown = f"Line {number}: “{line}”"
+    if len(line) > MAX_ENTRY_LENGTH:
+        raise Invalid(
+            f"Line {number} is {len(line):,} characters long; an entry may have at most "
+            f"{MAX_ENTRY_LENGTH}.",
+            field="entries",
+        )
+    if _is_pattern(line):
+        source = line[1:-1]
+        if not source:
+            raise Invalid(f"{shown} is an empty pattern.", field="entries")
+        try:
+            re.compile(source, re.IGNORECASE)  # errors at the positions the person wrote
+            pattern = re.compile(_fold_pattern(source), re.IGNORECASE)
+        except re.error as error:
+            raise Invalid(f"{shown} is not a valid pattern ({error}).", field="entries") from None
+        if pattern.search("") is not None:
+            raise Invalid(
+                f"{shown} matches empty text, so it would match every comment.", field="entries"
+            )
+        return pattern
+    folded = _plain(line)
+    if not folded:
+        raise Invalid(f"{shown} has nothing to match once accents are set aside.", field="entries")
+    return _words_pattern([folded])
+
+
+def _entries(entries: str) -> list[tuple[int, str]]:
+    """(line number, entry) for each line that is not blank or a note."""
+    found = []
+    for number, line in enumerate(entries.splitlines(), start=1):
+        line = line.strip()
+        if line and not line.startswith("#"):
+            found.append((number, line))
+    return found
+
+
+def parse(entries: str) -> list[re.Pattern[str]]:
+    """The patterns of a list, each to be searched for in fold(text).
+
+    Raises Invalid (field "entries") for a list that is too long, an entry that is too long
+    and a regular expression that does not compile or matches empty text."""
+    lines = _entries(entries)
+    if len(lines) > MAX_ENTRIES:
+        raise Invalid(
+            f"The list has {len(lines):,} entries; at most {MAX_ENTRIES:,} are allowed.",
+            field="entries",
+        )
+    return [_compile(number, line) for number, line in lines]
+
+
+# -- saving -------------------------------------------------------------------------------------
+
+
+def save(language: str, kind: str, entries: str, *, by: User) -> WordList:
+    """Replace one list (validated first: on an error nothing changes) and log the change.
+
+    `language` is "" for every language, or a code such as "pt"; "sr", "hr" and "bs" are
+    stored as their group "hbs", the code comments of those languages carry."""
+    code = (language or "").strip().lower()
+    if code and not _LANGUAGE.fullmatch(code):
+        raise Invalid(
+            f"“{language.strip()}” is not a language code: use a two- or three-letter code "
+            "such as “pt” or “hbs”, or leave it empty for every language.",
+            field="language",
+        )
+    code = canonical(code)
+    if kind not in WordList.Kind.values:
+        raise Invalid("Choose a list: banned or suspect.", field="kind")
+    count = len(parse(entries))  # line numbers as the person wrote them
+    entries = "\n".join(line.rstrip() for line in entries.splitlines()).strip("\n")
+    with transaction.atomic():
+        saved, _created = WordList.objects.update_or_create(
+            language=code, kind=kind, defaults={"entries": entries}
+        )
+        record(
+            Decision.Action.WORDS,
+            by=by,
+            reason=(
+                f"{kind} words for {code or 'every language'}: "
+                f"{count} {'entry' if count == 1 else 'entries'}"
+            ),
+        )
+        transaction.on_commit(forget)
+    forget()
+    return saved
+
+
+# -- the lists in use ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Loaded:
+    state: tuple[int, object]  # (number of lists, newest updated_at)
+    checked_at: float
+    lists: dict[tuple[str, str], list[re.Pattern[str]]]  # (language, kind) → patterns
+    combined: dict[str, tuple[list[re.Pattern[str]], list[re.Pattern[str]]]] = field(
+        default_factory=dict
+    )
+
+
+_loaded: _Loaded | None = None
+_lock = threading.Lock()
+
+
+def forget() -> None:
+    """Drop the compiled lists; the next patterns() reads them again."""
+    global _loaded
+    _loaded = None
+
+
+def _state() -> tuple[int, object]:
+    found = WordList.objects.aggregate(count=Count("id"), newest=Max("updated_at"))
+    return found["count"], found["newest"]
+
+
+def _list_patterns(row: WordList) -> list[re.Pattern[str]]:
+    """A stored list as few patterns as possible: its words and phrases in one, then each
+    regular expression. An entry that does not compile (stored some other way than save())
+    is skipped."""
+    words: list[str] = []
+    patterns: list[re.Pattern[str]] = []
+    for number, line in _entries(row.entries):
+        if not _is_pattern(line):
+            if folded := _plain(line):
+                words.append(folded)
+            continue
+        try:
+            patterns.append(_compile(number, line))
+        except Invalid as error:
+            log.warning("Word list %r (%s): %s", row.language, row.kind, error.message)
+    return ([_words_pattern(words)] if words else []) + patterns
+
+
+def _load(state: tuple[int, object]) -> _Loaded:
+    lists = {(row.language, row.kind): _list_patterns(row) for row in WordList.objects.all()}
+    return _Loaded(state=state, checked_at=time.monotonic(), lists=lists)
+
+
+def _current() -> _Loaded:
+    global _loaded
+    loaded = _loaded
+    now = time.monotonic()
+    if loaded is not None and now - loaded.checked_at < CHECK_EVERY:
+        return loaded
+    with _lock:
+        loaded = _loaded
+        if loaded is not None and now - loaded.checked_at < CHECK_EVERY:
+            return loaded
+        state = _state()
+        if loaded is not None and loaded.state == state:
+            loaded.checked_at = now
+        else:
+            loaded = _load(state)
+            _loaded = loaded
+        return loaded
+
+
+def patterns(language: str) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+    """(banned, suspect) patterns for a comment in `language`: that language's lists and the
+    lists for every language. Search them in fold(text); one pattern may stand for many
+    entries (all the words and phrases of a list), so look for every match (finditer)."""
+    loaded = _current()
+    code = canonical(language)
+    both = loaded.combined.get(code)
+    if both is None:
+        codes = [""] if not code else [code, ""]
+        banned = [p for c in codes for p in loaded.lists.get((c, WordList.Kind.BANNED), [])]
+        suspect = [p for c in codes for p in loaded.lists.get((c, WordList.Kind.SUSPECT), [])]
+        both = loaded.combined[code] = (banned, suspect)
+    return both
