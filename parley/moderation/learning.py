@@ -59,6 +59,8 @@ DIM = 384
 # STEPS (the loss stops changing after ~400).
 L2 = 1e-3
 STEPS = 500
+# How many shipped examples one moderator's decision weighs as in training.
+DECISION_WEIGHT = 10.0
 RATE = 0.5
 MOMENTUM = 0.9
 
@@ -196,6 +198,7 @@ def fit(
     classes: int = len(LABELS),
     l2: float = L2,
     steps: int = STEPS,
+    sample_weight: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Weights (W, b) of a softmax regression of labels `y` (0..classes-1) on rows `X`.
 
@@ -215,6 +218,8 @@ def fit(
     counts = np.bincount(y, minlength=classes)
     present = int((counts > 0).sum())
     weight = (n / (present * np.maximum(counts, 1)))[y]
+    if sample_weight is not None:
+        weight = weight * np.asarray(sample_weight, dtype=np.float64)
     weight /= weight.sum()
     target = np.eye(classes)[y]
     W = np.zeros((d, classes))
@@ -370,7 +375,9 @@ def train(note: str = "") -> ClassifierVersion:
     X = np.vstack([train_vectors, _embed_examples(examples)])
     labels = [row["category"] for row in train_rows] + [e.category for e in examples]
     y = np.array([LABELS.index(label) for label in labels])
-    W, b = fit(X, y)
+    # A moderator's decision is this site's own judgement: it weighs as several shipped ones.
+    weights = np.concatenate([np.ones(len(train_rows)), np.full(len(examples), DECISION_WEIGHT)])
+    W, b = fit(X, y, sample_weight=weights)
     metrics = evaluate(predict_proba(eval_vectors, W, b), eval_rows)
     metrics["seconds"] = round(time.perf_counter() - started, 3)
     counts = Counter(labels)

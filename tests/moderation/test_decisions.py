@@ -133,3 +133,41 @@ def test_a_broken_word_list_pattern_changes_nothing(client, moderator):
     assert "Line 2" in response.content.decode()
     assert not WordList.objects.exists()
     assert not Decision.objects.exists()
+
+
+def test_moderators_decisions_change_the_next_score(client, moderator, thread, no_rate_limit):
+    """Approvals in the queue become examples; the retrain task learns them; the very next
+    comment of that kind scores lower, in a new version, with the old one kept."""
+    from parley.moderation import learning
+    from parley.moderation.models import ClassifierVersion
+    from parley.moderation.tasks import retrain
+
+    learning.train(note="shipped examples only")
+    probe = "Helen, with all respect, you read into the letter what you want to read there."
+    before = learning.needs_review(learning.scores(probe))
+    assert before > 0.5  # a polite but pointed reply, which the shipped model questions
+    set_mode("all")
+    for n, body in enumerate(
+        [
+            "Tom, with respect, you are reading into the minutes what you hope to find.",
+            "Ana, respectfully, the letter does not say what you want it to say.",
+            "John, with all due respect, you read the treaty the way you would like it to read.",
+            "Priya, I respect your work, but you are reading the table the way you want to.",
+            "Helen, with respect, the press release does not say what you read into it.",
+            "Marco, respectfully, you see in the transcript what you came looking for.",
+        ]
+    ):
+        post_form(Client(), body, name=f"Reader {n}", ip=f"198.51.100.{n + 1}")
+    client.force_login(moderator)
+    held = list(Comment.objects.filter(status="pending"))
+    data = {"action": "approve", "comment": [c.pk for c in held]}
+    data |= {f"expected-{c.pk}": "pending" for c in held}
+    client.post("/moderation/decide/", data)
+    assert Example.objects.filter(category="civil").count() == len(held) == 6
+    version = retrain.call()
+    assert version == learning.active().pk
+    after = learning.needs_review(learning.scores(probe))
+    assert after < before - 0.2, (before, after)
+    assert ClassifierVersion.objects.count() == 2
+    page = client.get("/moderation/model/").content.decode()
+    assert "6 moderators" in page
