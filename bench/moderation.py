@@ -49,10 +49,10 @@ import statistics
 import sys
 import tempfile
 import time
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
+
+import onecore  # bench/onecore.py, beside this script
 
 # Before the engine is imported: its native code reads it when it loads.
 os.environ["OMP_NUM_THREADS"] = "1"
@@ -75,57 +75,6 @@ def say(text: str = "") -> None:
 
 def fmt(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
-
-
-# --------------------------------------------------------------------------------------------
-# One core, and how much of it other processes took.
-# --------------------------------------------------------------------------------------------
-
-
-def pin_to_one_core() -> tuple[int | None, str]:
-    """Pin this process to one CPU: (the CPU, what was done, in words)."""
-    if not hasattr(os, "sched_setaffinity"):
-        return None, "not pinned: this system has no sched_setaffinity"
-    allowed = sorted(os.sched_getaffinity(0))
-    cpu = 0 if 0 in allowed else allowed[0]
-    try:
-        os.sched_setaffinity(0, {cpu})
-    except OSError as exc:
-        return None, f"not pinned: sched_setaffinity failed ({exc})"
-    return cpu, f"pinned to CPU {cpu} (of {os.cpu_count()})"
-
-
-class CoreClock:
-    """Busy time of the pinned CPU (or of the whole machine) against this process's CPU time."""
-
-    def __init__(self, cpu: int | None) -> None:
-        self.line = f"cpu{cpu}" if cpu is not None else "cpu"
-        self.tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-
-    def sample(self) -> tuple[float, float, float] | None:
-        """(busy s, total s, this process's CPU s), or None where /proc/stat is missing."""
-        try:
-            with open("/proc/stat") as fh:
-                for line in fh:
-                    fields = line.split()
-                    if fields and fields[0] == self.line:
-                        values = [int(x) for x in fields[1:9]]
-                        break
-                else:
-                    return None
-        except OSError:
-            return None
-        total = sum(values)  # user nice system idle iowait irq softirq steal
-        busy = total - values[3] - values[4] - values[7]
-        times = os.times()
-        return busy / self.tick, total / self.tick, times.user + times.system
-
-    def foreign_pct(self, start, end) -> float | None:
-        """Share of the core (or machine) that processes other than this one used."""
-        if start is None or end is None or end[1] <= start[1]:
-            return None
-        busy = (end[0] - start[0]) - (end[2] - start[2])
-        return round(max(0.0, busy) * 100 / (end[1] - start[1]), 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -296,40 +245,19 @@ def throughput(texts: list[str], learning, min_seconds: float) -> dict:
 # --------------------------------------------------------------------------------------------
 
 
-def versions() -> dict[str, str | None]:
-    out: dict[str, str | None] = {}
-    for name in PACKAGES:
-        try:
-            out[name] = package_version(name)
-        except PackageNotFoundError:
-            out[name] = None
-    return out
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def run(args: argparse.Namespace, database: Path) -> int:
     started = time.monotonic()
-    cpu, pinning = pin_to_one_core()
-    clock = CoreClock(cpu)
+    cpu, pinning = onecore.pin_to_one_core()
+    clock = onecore.CoreClock(cpu)
     info: dict[str, Any] = {
         "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "cpu": cpu_model(),
+        "cpu": onecore.cpu_model(),
         "cores": os.cpu_count(),
         "pinned_cpu": cpu,
         "pinning": pinning,
         "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
         "python": platform.python_version(),
-        "versions": versions(),
+        "versions": onecore.versions(PACKAGES),
         "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
     }
     say(f"Moderation benchmark, {info['started']}{' (quick)' if args.quick else ''}")
