@@ -62,6 +62,10 @@ def as_scores(results: list[Result]) -> dict:
     }
 
 
+def review_summary(reasons: list[str]) -> str:
+    return ("to review: " + "; ".join(reasons))[:500] if reasons else ""
+
+
 def summary_of(reasons: list[str]) -> str:
     return ("held: " + "; ".join(reasons))[:500] if reasons else ""
 
@@ -97,12 +101,15 @@ def screen(comment: Comment) -> Callable[[Comment], None] | None:
         for signal in inline:
             signal.remember(subject, saved.pk)
         scores = as_scores(results)
+        to_review = [reason for result in results if result.review for reason in result.reasons]
+        questioned = bool(to_review) and not held
         Screening.objects.create(
             comment=saved,
             scores=scores,
             held=held,
+            review=questioned,
             shadow=shadow,
-            summary=summary_of(reasons),
+            summary=summary_of(reasons) if held else review_summary(to_review),
         )
         if held:
             why = summary_of(reasons) or "held"
@@ -177,8 +184,9 @@ def score_later(comment_id: int) -> None:
             screening.summary = summary_of([*earlier, *reasons])
             screening.held = True
         elif to_review and level != people.STAFF and not screening.held:
+            earlier = [screening.summary.removeprefix("to review: ")] if screening.review else []
             screening.review = True
-            screening.summary = ("to review: " + "; ".join(to_review))[:500]
+            screening.summary = review_summary([*earlier, *to_review])
         screening.save()
         if reasons and level != people.STAFF and comment.status == Comment.Status.PUBLISHED:
             try:

@@ -79,3 +79,23 @@ def test_a_post_can_hold_everything_while_the_site_does_not(client, thread, no_r
     Policy.objects.create(post=thread.post, mode="all")
     post_form(client, "This post is moderated before publishing.")
     assert Comment.objects.get().status == "pending"
+
+
+def test_a_suspect_word_queues_the_comment_and_leaves_it_published(
+    client, thread, moderator, no_rate_limit
+):
+    from parley.moderation import wordlists
+
+    wordlists.forget()
+    wordlists.save("", "suspect", "sheeple", by=moderator)
+    try:
+        post_form(client, "Wake up, sheeple, the dam was never about water.")
+        comment = Comment.objects.get()
+        assert comment.status == "published"
+        screening = Screening.objects.get(comment=comment)
+        assert screening.review and not screening.held
+        assert screening.summary == "to review: suspect word “sheeple”"
+        client.force_login(moderator)
+        assert "to review: suspect word" in client.get("/moderation/").content.decode()
+    finally:
+        wordlists.forget()

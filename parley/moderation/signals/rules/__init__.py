@@ -11,7 +11,8 @@ with its reason:
 - at least 20 cased letters, 70 % or more of them capitals, adds 0.3: shouting;
 - a guest's comment that any rule fired for gets another 0.1, with no line of its own.
 
-The score is capped at 1.0; nothing is returned when no rule fired.
+The score is capped at 1.0; nothing is returned when no rule fired. A comment not held but
+scoring 0.3 or more goes to the queue and stays published.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ SUSPECT_WEIGHT = 0.3
 REPEATED_WEIGHT = 0.3
 SHOUTING_WEIGHT = 0.3
 GUEST_WEIGHT = 0.1
+# A score this high (one suspect word, repeated characters or shouting) puts the comment in
+# the queue; it stays published.
+REVIEW_AT = 0.3
 SHOUTING_LETTERS = 20
 SHOUTING_SHARE = 0.7
 
@@ -87,6 +91,13 @@ class RulesSignal(Signal):
             score += GUEST_WEIGHT
         if hold:
             score = 1.0
+        score = min(1.0, round(score, 3))
         return [
-            Result(signal=self.name, score=min(1.0, round(score, 3)), reasons=reasons, hold=hold)
+            Result(
+                signal=self.name,
+                score=score,
+                reasons=reasons,
+                hold=hold,
+                review=not hold and score >= REVIEW_AT,
+            )
         ]
