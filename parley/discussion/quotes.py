@@ -57,6 +57,11 @@ def directive(kind: str, target: str | int, excerpt: str) -> str:
     return f":::quote {kind} {target}\n{excerpt}\n:::\n\n"
 
 
+def quote_blocks(body_html: str) -> list[str]:
+    """The rendered quote blocks of a comment's HTML, in order."""
+    return _QUOTE_BLOCK_HTML.findall(body_html)
+
+
 def own_html(body_html: str) -> str:
     """A comment's HTML without the quotes it holds."""
     return _QUOTE_BLOCK_HTML.sub("", body_html)

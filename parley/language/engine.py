@@ -178,7 +178,3 @@ def translate_markdown(source: str, route: Route, *, mentions: list[str] = ()) -
     return "\n\n".join(
         translate_block(block, route, mentions=mentions) for block in markdown.blocks(source)
     )
-
-
-def language_name(code: str) -> str:
-    return names.name(code)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Q
 
 from parley.discussion import quotes
 from parley.discussion.models import Comment
@@ -69,4 +68,4 @@ def post_saved(sender, instance: Post, raw: bool = False, **kwargs) -> None:
 
 def objects_deleted(sender, instance, **kwargs) -> None:
     kind = Translation.Kind.DOCUMENT if sender is SourceDocument else Translation.Kind.POST
-    Translation.objects.filter(Q(kind=kind) & Q(object_id=instance.pk)).delete()
+    translations.forget(kind, instance.pk)

@@ -99,10 +99,6 @@ def source_of(kind: str, obj) -> tuple[str, str]:
     return obj.language, digest(obj.language, obj.title, obj.introduction)
 
 
-def _pairs_known() -> bool:
-    return providers.current().pairs_known()
-
-
 def for_reader(kind: str, objects: list, target: str, *, ask: bool = True) -> dict[int, Shown]:
     """How each object appears to a reader of `target`; asks for what is missing."""
     out: dict[int, Shown] = {}
@@ -201,7 +197,6 @@ def forget(kind: str, object_id: int) -> None:
 # -- making translations ------------------------------------------------------------------------
 
 _MENTION_LINK = re.compile(r'<a href="(?P<url>[^"]+)" class="mention"[^>]*>@ ?(?P<name>[^<]+)</a>')
-_QUOTE_BLOCK = re.compile(r'<blockquote class="quote.*?</blockquote>', re.DOTALL)
 
 
 def comment_html(comment: Comment, route: Route) -> str:
@@ -209,7 +204,7 @@ def comment_html(comment: Comment, route: Route) -> str:
     as quoted (they cite a source), mentions and links kept and still working."""
     targets = {m["name"]: m["url"] for m in _MENTION_LINK.finditer(comment.body_html)}
     mentions = markdown.Mentions(targets) if targets else None
-    quote_blocks = iter(_QUOTE_BLOCK.findall(comment.body_html))
+    quote_blocks = iter(quotes.quote_blocks(comment.body_html))
     html = []
     for part in quotes.split(comment.body):
         if isinstance(part, quotes.QuoteRef):

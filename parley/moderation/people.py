@@ -73,15 +73,6 @@ def history(comment: Comment) -> History:
     return History(**counts)
 
 
-def earlier_comments(comment: Comment, limit: int = 10) -> list[Comment]:
-    return list(
-        Comment.objects.filter(_same_author(comment))
-        .exclude(pk=comment.pk)
-        .select_related("thread__post")
-        .order_by("-id")[:limit]
-    )
-
-
 def trust(comment: Comment, *, trusted_after: int) -> str:
     """guest → verified (an account with an e-mail address) → trusted (that account with
     enough published comments and no rejection) → staff (moderators and the post's author)."""

@@ -17,13 +17,6 @@ AGES = {
     "day": timedelta(days=1),
     "week": timedelta(days=7),
 }
-REASONS = {
-    "rules": "rules",
-    "duplicates": "duplicate",
-    "classifier": "classifier",
-    "flags": "flagged",
-    "policy": "policy",
-}
 PAGE = 50
 
 

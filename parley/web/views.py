@@ -25,7 +25,7 @@ from parley.discussion.models import Comment, Thread
 from parley.language import reader, translations
 from parley.lib import memo
 from parley.lib.clients import client_ip, client_key
-from parley.lib.errors import ActionError, NotFound
+from parley.lib.errors import ActionError, Invalid, NotFound
 from parley.moderation.models import Screening
 from parley.publishing.models import Post, SourceDocument
 from parley.publishing.render import passages
@@ -503,8 +503,17 @@ def _ids(request: HttpRequest, name: str) -> list[int]:
     raw = request.GET.get(name, "")
     ids = [part for part in raw.split(",") if part]
     if len(ids) > MAX_POLLED or not all(part.isdigit() and len(part) < 19 for part in ids):
-        raise ValueError(name)
+        raise Invalid(
+            _("“%(name)s” must be a comma-separated list of at most %(n)s numbers.")
+            % {"name": name, "n": MAX_POLLED},
+            field=name,
+            code="bad_ids",
+        )
     return [int(part) for part in ids]
+
+
+def _json_refusal(error: ActionError) -> JsonResponse:
+    return JsonResponse(error.as_dict(), status=error.status)
 
 
 @require_GET
@@ -517,15 +526,8 @@ def translations_ready(request: HttpRequest) -> HttpResponse:
     language = request.reader_language  # type: ignore[attr-defined]
     try:
         comment_ids, document_ids = _ids(request, "comments"), _ids(request, "documents")
-    except ValueError as exc:
-        return JsonResponse(
-            {
-                "error": "bad_ids",
-                "message": _("“%(name)s” must be a comma-separated list of at most %(n)s numbers.")
-                % {"name": exc.args[0], "n": MAX_POLLED},
-            },
-            status=400,
-        )
+    except ActionError as error:
+        return _json_refusal(error)
     out: dict[str, dict[str, str]] = {"comments": {}, "documents": {}}
     comments = list(
         access.visible_comments().filter(pk__in=comment_ids).exclude(status=Comment.Status.DELETED)
@@ -562,21 +564,14 @@ def thread_changes(request: HttpRequest, thread_id: int) -> HttpResponse:
     try:
         version = access.thread_version(thread_id)
     except NotFound as exc:
-        return JsonResponse({"error": "not_found", "message": exc.message}, status=404)
+        return _json_refusal(exc)
     seen = request.GET.get("v", "")
     if seen == str(version):
         return JsonResponse({"version": version})
     try:
         shown = _ids(request, "ids")
-    except ValueError as exc:
-        return JsonResponse(
-            {
-                "error": "bad_ids",
-                "message": _("“%(name)s” must be a comma-separated list of at most %(n)s numbers.")
-                % {"name": exc.args[0], "n": MAX_POLLED},
-            },
-            status=400,
-        )
+    except ActionError as error:
+        return _json_refusal(error)
     still = set(
         Comment.objects.filter(
             thread_id=thread_id, pk__in=shown, status=Comment.Status.PUBLISHED
