@@ -104,24 +104,23 @@ def for_reader(kind: str, objects: list, target: str, *, ask: bool = True) -> di
     out: dict[int, Shown] = {}
     candidates = []
     for obj in objects:
-        language, _digest = source_of(kind, obj)
+        language, current_digest = source_of(kind, obj)
         if not language or language == target or not target:
             out[obj.pk] = ORIGINAL
         else:
-            candidates.append(obj)
+            candidates.append((obj, language, current_digest))
     if not candidates:
         return out
     rows = {
         row.object_id: row
         for row in Translation.objects.filter(
-            kind=kind, object_id__in=[obj.pk for obj in candidates], target=target
+            kind=kind, object_id__in=[obj.pk for obj, _l, _d in candidates], target=target
         )
     }
     provider = providers.current()
     missing = []
     now = timezone.now()
-    for obj in candidates:
-        language, current_digest = source_of(kind, obj)
+    for obj, language, current_digest in candidates:
         route = engine.route(language, target, provider)
         if route is None and provider.pairs_known():
             out[obj.pk] = Shown("unavailable", language, target)
@@ -157,11 +156,13 @@ def for_reader(kind: str, objects: list, target: str, *, ask: bool = True) -> di
 
 
 def request(kind: str, objects: list, target: str) -> int:
-    """Queue a translation of each object into `target`; returns how many were queued."""
-    from parley.language.tasks import translate
+    """Queue a translation of each object into `target`, in one statement and one background
+    task; returns how many were queued."""
+    from parley.language.tasks import translate_all
 
-    queued = 0
     provider = providers.current()
+    now = timezone.now()
+    rows = []
     for obj in objects:
         language, current_digest = source_of(kind, obj)
         if not language or language == target:
@@ -169,24 +170,41 @@ def request(kind: str, objects: list, target: str) -> int:
         route = engine.route(language, target, provider)
         if route is None and provider.pairs_known():
             continue
-        Translation.objects.update_or_create(
-            kind=kind,
-            object_id=obj.pk,
-            target=target,
-            defaults={
-                "source_language": language,
-                "source_digest": current_digest,
-                "engine": provider.name,
-                "model_version": route.model_version if route else "",
-                "state": State.PENDING,
-                "requested_at": timezone.now(),
-                "attempts": 0,
-                "error": "",
-            },
+        rows.append(
+            Translation(
+                kind=kind,
+                object_id=obj.pk,
+                target=target,
+                source_language=language,
+                source_digest=current_digest,
+                engine=provider.name,
+                model_version=route.model_version if route else "",
+                state=State.PENDING,
+                requested_at=now,
+                attempts=0,
+                error="",
+            )
         )
-        transaction.on_commit(partial(translate.enqueue, kind, obj.pk, target))
-        queued += 1
-    return queued
+    if not rows:
+        return 0
+    Translation.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["kind", "object_id", "target"],
+        update_fields=[
+            "source_language",
+            "source_digest",
+            "engine",
+            "model_version",
+            "state",
+            "requested_at",
+            "attempts",
+            "error",
+        ],
+    )
+    ids = [row.object_id for row in rows]
+    transaction.on_commit(partial(translate_all.enqueue, kind, ids, target))
+    return len(rows)
 
 
 def forget(kind: str, object_id: int) -> None:
