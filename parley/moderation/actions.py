@@ -121,10 +121,14 @@ def ban_author(
     how: str,
     reason: str,
     days: float | None = None,
+    expected: str | None = None,
+    category: str = "",
 ) -> Ban:
     """Ban a comment's author by what identifies them best: account, else e-mail, else address.
 
-    `how` is "ban" (for `days`, or for good), "timeout" (a day unless told) or "shadow".
+    `how` is "ban" (for `days`, or for good), "timeout" (a day unless told) or "shadow". With
+    `expected` (the status the moderator saw), a ban or time-out also rejects the comment that
+    showed the need, in the same transaction; a shadow-ban leaves it as it is.
     """
     by = _moderator(by)
     if comment.author_id is not None:
@@ -141,15 +145,19 @@ def ban_author(
         days = days or 1
     elif how not in ("ban", "shadow"):
         raise Invalid(_("“%(how)s” is not a kind of ban.") % {"how": how}, field="how")
-    return bans.ban(
-        kind=kind,
-        value=value,
-        reason=reason,
-        by=by,
-        days=days,
-        shadow=how == "shadow",
-        comment=comment,
-    )
+    with transaction.atomic():
+        made = bans.ban(
+            kind=kind,
+            value=value,
+            reason=reason,
+            by=by,
+            days=days,
+            shadow=how == "shadow",
+            comment=comment,
+        )
+        if expected is not None and how != "shadow" and expected != Status.REJECTED:
+            decide(comment, "reject", by=by, expected=expected, category=category, reason=reason)
+    return made
 
 
 def flag(

@@ -17,7 +17,7 @@ from parley.discussion import access
 from parley.discussion.models import Comment
 from parley.language import names
 from parley.lib.clients import client_key
-from parley.lib.errors import ActionError, Conflict, NotFound
+from parley.lib.errors import ActionError, Conflict, Invalid, NotFound
 from parley.moderation import actions, bans, queue
 from parley.moderation.models import Ban, ClassifierVersion, Decision, Flag, WordList
 from parley.publishing.models import Post
@@ -117,17 +117,9 @@ def decide(request: HttpRequest) -> HttpResponse:
                     how=action,
                     reason=request.POST.get("reason", ""),
                     days=_days(request.POST.get("days", "")),
+                    expected=expected,
+                    category=request.POST.get("category", ""),
                 )
-                if action != "shadow" and comment.status != Comment.Status.REJECTED:
-                    # The comment that showed the need goes with its author.
-                    actions.decide(
-                        comment,
-                        "reject",
-                        by=_me(request),
-                        expected=expected or comment.status,
-                        category=request.POST.get("category", ""),
-                        reason=request.POST.get("reason", ""),
-                    )
             else:
                 actions.decide(
                     comment,
@@ -163,13 +155,18 @@ def decide(request: HttpRequest) -> HttpResponse:
 
 
 def _days(raw: str) -> float | None:
+    """A ban's length from the form: days, or empty / "forever" for good."""
     raw = raw.strip()
     if not raw or raw == "forever":
         return None
     try:
         return float(raw)
     except ValueError:
-        return -1.0  # refused by bans.ban with a clear message
+        raise Invalid(
+            _("“%(days)s” is not a number of days; leave it empty to ban for good.")
+            % {"days": raw},
+            field="days",
+        ) from None
 
 
 @require_GET

@@ -171,3 +171,53 @@ def test_moderators_decisions_change_the_next_score(client, moderator, thread, n
     assert ClassifierVersion.objects.count() == 2
     page = client.get("/moderation/model/").content.decode()
     assert "6 moderators" in page
+
+
+def test_a_time_out_from_the_queue_rejects_the_comment_or_changes_nothing(
+    client, moderator, ana, held
+):
+    from parley.moderation.actions import decide
+    from parley.moderation.models import Ban
+
+    first, second = held
+    client.force_login(moderator)
+    response = client.post(
+        "/moderation/decide/",
+        {
+            "action": "timeout",
+            "reason": "Cool down",
+            "days": "1",
+            "category": "insult",
+            "comment": first.pk,
+            f"expected-{first.pk}": "pending",
+        },
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.status == "rejected"
+    assert Ban.objects.get().kind == "ip"
+    # Decided meanwhile by another moderator: no ban either, and a clear conflict.
+    decide(second, "approve", by=ana, expected="pending")
+    response = client.post(
+        "/moderation/decide/",
+        {
+            "action": "ban",
+            "reason": "Spam",
+            "comment": second.pk,
+            f"expected-{second.pk}": "pending",
+        },
+    )
+    assert response.status_code == 409
+    assert Ban.objects.count() == 1
+
+
+def test_a_ban_length_that_is_not_a_number_is_refused(client, moderator):
+    from parley.moderation.models import Ban
+
+    client.force_login(moderator)
+    response = client.post(
+        "/moderation/bans/", {"kind": "ip", "value": "198.51.100.7", "reason": "x", "days": "ten"}
+    )
+    assert response.status_code == 400
+    assert "“ten” is not a number of days" in response.content.decode()
+    assert not Ban.objects.exists()
