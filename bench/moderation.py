@@ -41,16 +41,13 @@ The last line printed is one JSON object with every figure (docs/benchmarks.md r
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import onecore  # bench/onecore.py, beside this script
 
@@ -247,19 +244,8 @@ def throughput(texts: list[str], learning, min_seconds: float) -> dict:
 
 def run(args: argparse.Namespace, database: Path) -> int:
     started = time.monotonic()
-    cpu, pinning = onecore.pin_to_one_core()
-    clock = onecore.CoreClock(cpu)
-    info: dict[str, Any] = {
-        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "cpu": onecore.cpu_model(),
-        "cores": os.cpu_count(),
-        "pinned_cpu": cpu,
-        "pinning": pinning,
-        "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
-        "python": platform.python_version(),
-        "versions": onecore.versions(PACKAGES),
-        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
-    }
+    cpu, clock, info = onecore.start(PACKAGES)
+    pinning = info["pinning"]
     say(f"Moderation benchmark, {info['started']}{' (quick)' if args.quick else ''}")
     say(f"CPU: {info['cpu']}, {info['cores']} cores; {pinning}; OMP_NUM_THREADS=1")
 

@@ -6,6 +6,7 @@ around each timed part, so a run on a busy machine says so instead of looking sl
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import platform
 from importlib.metadata import PackageNotFoundError
@@ -78,3 +79,20 @@ def versions(packages: tuple[str, ...]) -> dict[str, str | None]:
         except PackageNotFoundError:
             out[name] = None
     return out
+
+
+def start(packages: tuple[str, ...]) -> tuple[int | None, CoreClock, dict]:
+    """Pin to one core; the CPU, its clock, and what the run's JSON says of the machine."""
+    cpu, pinning = pin_to_one_core()
+    info = {
+        "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "pinned_cpu": cpu,
+        "pinning": pinning,
+        "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+        "python": platform.python_version(),
+        "versions": versions(packages),
+        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
+    return cpu, CoreClock(cpu), info
