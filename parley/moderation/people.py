@@ -10,6 +10,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 
 from parley.discussion.models import Comment
 
@@ -88,3 +89,48 @@ def trust(comment: Comment, *, trusted_after: int) -> str:
     if past.rejected == 0 and past.published >= trusted_after:
         return TRUSTED
     return VERIFIED
+
+
+def _identity(author_id: int | None, email: str, ip: str | None, name: str) -> tuple:
+    """What _same_author matches on, as a value."""
+    if author_id is not None:
+        return ("user", author_id)
+    if email:
+        return ("email", email.lower())
+    if ip:
+        return ("ip", ip)
+    return ("name", name)
+
+
+def histories(comments: list[Comment]) -> dict[int, History]:
+    """history() of many comments in one query (the moderation queue's page)."""
+    if not comments:
+        return {}
+    wanted = Q()
+    for comment in comments:
+        wanted |= _same_author(comment)
+    counts: dict[tuple, dict[str, int]] = {}
+    rows = (
+        Comment.objects.filter(wanted)
+        .annotate(email=Lower("author_email"))
+        .values("author_id", "email", "ip_address", "author_name", "status")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        who = _identity(row["author_id"], row["email"], row["ip_address"], row["author_name"])
+        by_status = counts.setdefault(who, {})
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+    out = {}
+    for comment in comments:
+        who = _identity(
+            comment.author_id, comment.author_email, comment.ip_address, comment.author_name
+        )
+        by_status = dict(counts.get(who, {}))
+        by_status[comment.status] = by_status.get(comment.status, 0) - 1  # not itself
+        out[comment.pk] = History(
+            published=by_status.get(Comment.Status.PUBLISHED, 0),
+            held=by_status.get(Comment.Status.PENDING, 0),
+            rejected=by_status.get(Comment.Status.REJECTED, 0),
+            deleted=by_status.get(Comment.Status.DELETED, 0),
+        )
+    return out

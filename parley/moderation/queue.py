@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from parley.discussion.models import Comment
@@ -103,21 +103,34 @@ class Item:
     key: str
 
 
-def items(comments: list[Comment]) -> list[Item]:
-    from parley.moderation.actions import open_flags
-
-    out = []
-    for comment in comments:
-        screening = getattr(comment, "screening", None)
-        flagged = getattr(comment, "flag_count", 0)
-        flags = list(open_flags(comment.pk).order_by("created_at")) if flagged else []
-        out.append(
-            Item(
-                comment=comment,
-                screening=screening,
-                flags=flags,
-                history=people.history(comment),
-                key=people.key_of(comment),
-            )
-        )
+def _open_flags(comment_ids: list[int]) -> dict[int, list[Flag]]:
+    """Each comment's flags that no approval answered yet, in two queries for the page."""
+    approved = dict(
+        Decision.objects.filter(comment_id__in=comment_ids, action=Decision.Action.APPROVE)
+        .values("comment_id")
+        .annotate(last=Max("created_at"))
+        .values_list("comment_id", "last")
+    )
+    out: dict[int, list[Flag]] = {}
+    for flag in Flag.objects.filter(comment_id__in=comment_ids).order_by("created_at"):
+        last = approved.get(flag.comment_id)
+        if last is None or flag.created_at > last:
+            out.setdefault(flag.comment_id, []).append(flag)
     return out
+
+
+def items(comments: list[Comment]) -> list[Item]:
+    """The page's comments with their context, in a fixed number of queries."""
+    flagged = [c.pk for c in comments if getattr(c, "flag_count", 0)]
+    flags = _open_flags(flagged) if flagged else {}
+    histories = people.histories(comments)
+    return [
+        Item(
+            comment=comment,
+            screening=getattr(comment, "screening", None),
+            flags=flags.get(comment.pk, []),
+            history=histories[comment.pk],
+            key=people.key_of(comment),
+        )
+        for comment in comments
+    ]

@@ -221,3 +221,29 @@ def test_a_ban_length_that_is_not_a_number_is_refused(client, moderator):
     assert response.status_code == 400
     assert "“ten” is not a number of days" in response.content.decode()
     assert not Ban.objects.exists()
+
+
+def test_the_queue_costs_the_same_queries_however_many_comments_wait(
+    client, moderator, thread, no_rate_limit
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    set_mode("all")
+    client.force_login(moderator)
+
+    def queries_for_page() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/moderation/").status_code == 200
+        return len(captured.captured_queries)
+
+    for n in range(2):
+        post_form(Client(), f"Waiting comment {n} about the crossing.", ip=f"198.51.100.{n + 1}")
+    few = queries_for_page()
+    for n in range(2, 12):
+        post_form(Client(), f"Waiting comment {n} about the crossing.", ip=f"198.51.100.{n + 1}")
+    assert queries_for_page() == few
+    # The history counts each commenter's other comments.
+    post_form(Client(), "A third one from the first address.", ip="198.51.100.1")
+    page = client.get("/moderation/").content.decode()
+    assert "Earlier: 0 published, 1 held, 0 rejected." in page
