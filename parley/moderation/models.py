@@ -136,7 +136,7 @@ class WordList(models.Model):
 
     class Kind(models.TextChoices):
         BANNED = "banned", _("Banned: hold the comment")
-        SUSPECT = "suspect", _("Suspect: raise the score")
+        SUSPECT = "suspect", _("Suspect: ask for a review")
 
     language = models.CharField(max_length=8, blank=True, help_text=_("Empty: every language."))
     kind = models.CharField(max_length=16, choices=Kind)
