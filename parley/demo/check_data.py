@@ -6,6 +6,19 @@
 Checks dossier.json and discussion.json against the rules the demo loader relies on
 (structure, ordering, quotes, mentions, links, languages, depth) and exits with status 1
 and a message naming the first violation. On success it prints a short summary.
+
+Every comment carries "moderation": what a careful moderator of a real analysis publication
+(Guardian or Ars Technica community standards) would do with it. Heated, sarcastic, sweary and
+rude-about-governments comments stay; personal attacks on other commenters, slurs,
+dehumanising talk about groups, threats, doxxing, spam and duplicates go. The value is one of
+
+    "keep"                                         it stays up
+    {"keep": true, "note": "why it stays"}         it stays up, though it reads rough
+    {"remove": "<label>", "note": "why it goes"}   a moderator would remove it
+
+where <label> is one of the classifier's labels (REMOVE_LABELS below). The field is the
+demo's reference judgement for benchmarks and tests; the loader does not read it, so it never
+decides anything on the site.
 """
 
 from __future__ import annotations
@@ -28,6 +41,8 @@ MIN_PARAGRAPHS = {"letter": 6, "press_release": 5, "transcript": 12}
 LANGS = {"en", "pt", "sr", "ru", "de", "es", "fr", "it", "uk", "pl"}
 MIN_PER_LANG = {"pt": 25, "sr": 25, "ru": 25, "de": 10}
 CYRILLIC_LANGS = {"ru", "uk"}
+REMOVE_LABELS = ("insult", "harassment", "threat", "hate", "spam", "offtopic", "duplicate")
+NOTE_LEN = (10, 300)
 
 MIN_COMMENTS = 220
 MIN_AUTHORS = 35
@@ -239,6 +254,31 @@ def check_dossier(path: Path) -> dict:
 # ---------------------------------------------------------------- discussion
 
 
+def check_moderation(value, where: str) -> str | None:
+    """The label a moderator would remove the comment under, or None when it stays."""
+    shapes = '"keep", {"keep": true, "note": ...} or {"remove": label, "note": ...}'
+    if value == "missing":
+        fail(f"{where}: missing field 'moderation' ({shapes})")
+    if value == "keep":
+        return None
+    if not isinstance(value, dict) or set(value) not in ({"keep", "note"}, {"remove", "note"}):
+        fail(f"{where}: 'moderation' must be {shapes}, got {value!r}")
+    note = value["note"]
+    lo, hi = NOTE_LEN
+    if not isinstance(note, str) or not lo <= len(note.strip()) <= hi:
+        fail(f"{where}: moderation note must be a sentence of {lo}-{hi} characters")
+    if "keep" in value:
+        if value["keep"] is not True:
+            fail(f"{where}: moderation 'keep' must be true, got {value['keep']!r}")
+        return None
+    if value["remove"] not in REMOVE_LABELS:
+        fail(
+            f"{where}: unknown moderation label {value['remove']!r};"
+            f" use one of {', '.join(REMOVE_LABELS)}"
+        )
+    return value["remove"]
+
+
 def check_discussion(path: Path, docs: dict) -> dict:
     where = path.name
     try:
@@ -261,6 +301,7 @@ def check_discussion(path: Path, docs: dict) -> dict:
         "lang",
         "quotes",
         "body",
+        "moderation",
     }
     by_key: dict[str, dict] = {}
     depth: dict[str, int] = {}
@@ -269,6 +310,7 @@ def check_discussion(path: Path, docs: dict) -> dict:
     account_of: dict[str, str | None] = {}
     author_of_account: dict[str, str] = {}
     langs: Counter[str] = Counter()
+    removals: Counter[str] = Counter()
     quoting = comment_quotes = doc_quotes = 0
     mentioning = linking = 0
     bare_urls = md_links = 0
@@ -404,6 +446,15 @@ def check_discussion(path: Path, docs: dict) -> dict:
         bare_urls += len(urls) - len(md)
         linking += bool(urls)
 
+        # the reference moderation judgement
+        removed = check_moderation(c.get("moderation", "missing"), w)
+        if removed:
+            removals[removed] += 1
+            if removed == "duplicate" and not any(
+                o["author"] == author and o["body"] == body for o in by_key.values()
+            ):
+                fail(f"{w}: marked duplicate, but no earlier comment by {author!r} has this body")
+
         by_key[key] = c
         authors_so_far.append(author)
 
@@ -496,6 +547,7 @@ def check_discussion(path: Path, docs: dict) -> dict:
         "max depth": max_depth,
         "threads reaching depth 6": len(deep_roots),
         "span (minutes)": span,
+        "a moderator would remove": dict(removals.most_common()),
     }
 
 

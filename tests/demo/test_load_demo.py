@@ -56,3 +56,46 @@ def test_the_data_checker_passes_on_the_shipped_data():
     result = subprocess.run([sys.executable, str(checker)], capture_output=True, text=True)  # noqa: S603
     assert result.returncode == 0, result.stdout + result.stderr
     assert "check_data: OK" in result.stdout
+
+
+def _check(data_dir):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    checker = Path(__file__).resolve().parents[2] / "parley" / "demo" / "check_data.py"
+    return subprocess.run(  # noqa: S603
+        [sys.executable, str(checker), str(data_dir)], capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda c: c.pop("moderation"), "missing field 'moderation'"),
+        (lambda c: c.update(moderation="remove"), "'moderation' must be"),
+        (
+            lambda c: c.update(moderation={"remove": "rude", "note": "a rude remark"}),
+            "unknown moderation label 'rude'",
+        ),
+        (lambda c: c.update(moderation={"remove": "insult"}), "'moderation' must be"),
+        (lambda c: c.update(moderation={"keep": True, "note": ""}), "moderation note"),
+        (
+            lambda c: c.update(moderation={"remove": "duplicate", "note": "posted twice, it says"}),
+            "marked duplicate",
+        ),
+    ],
+)
+def test_the_data_checker_names_a_bad_moderation_judgement(tmp_path, change, message):
+    import json
+    import shutil
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[2] / "parley" / "demo" / "data"
+    shutil.copy(data / "dossier.json", tmp_path / "dossier.json")
+    rows = json.loads((data / "discussion.json").read_text())
+    change(rows[2])
+    (tmp_path / "discussion.json").write_text(json.dumps(rows, ensure_ascii=False))
+    result = _check(tmp_path)
+    assert result.returncode == 1
+    assert "comment c3" in result.stderr and message in result.stderr, result.stderr
