@@ -82,7 +82,7 @@ def _rule_signal(reason: str) -> str:
         return "repeated"
     if reason == "shouting":
         return "shouting"
-    return "words"
+    return "rules"  # a rule this list does not know yet
 
 
 def signals_of(scores: dict, flagged: bool, summary: str) -> list[str]:
