@@ -86,11 +86,29 @@ class CommentDetailOut(CommentOut):
     quotes: list[QuoteOut]
 
 
+class RepeatsOut(Schema):
+    id: int
+    permalink: str
+    created_at: datetime
+    yours: bool = Field(description="The earlier comment is the poster's own (posted twice).")
+
+
 class PostedCommentOut(CommentDetailOut):
     edit_token: str | None = Field(
         None,
         description="Guests: send it as X-Edit-Token to edit or "
         "delete this comment within the edit window.",
+    )
+    notice: str | None = Field(
+        None,
+        description='With status "pending": the comment is held for review, and this sentence '
+        "tells its author so (only they can see it, at its permalink, until a moderator "
+        "approves it). Null for a published comment.",
+    )
+    repeats: RepeatsOut | None = Field(
+        None,
+        description="Held as a repeat: the earlier comment it repeats, when the poster may "
+        "see that one.",
     )
 
 

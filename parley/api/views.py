@@ -19,6 +19,7 @@ from parley.language import names, reader, translations
 from parley.lib import memo
 from parley.lib.clients import client_ip, client_key
 from parley.lib.errors import ActionError, Forbidden, Invalid, UnsupportedMediaType
+from parley.moderation import held
 from parley.publishing.models import Post
 
 router = Router()
@@ -49,6 +50,29 @@ def _require_json(request: HttpRequest) -> None:
 
 def _user(request: HttpRequest):
     return request.user if request.user.is_authenticated else None
+
+
+def _viewer(request: HttpRequest) -> access.Viewer:
+    return access.viewer_of(request.user, request.COOKIES.get(tokens.POSTED_COOKIE))
+
+
+def _held_answer(comment: Comment, viewer: access.Viewer) -> dict:
+    """What the author of a just-posted comment is told when it is held for review."""
+    told = None
+    if comment.status == Comment.Status.PENDING:
+        told = held.for_author([comment.pk], viewer).get(comment.pk)
+    if told is None or not told.marked:
+        return {"notice": None, "repeats": None}
+    repeats = None
+    if (earlier := told.repeats) is not None:
+        repeats = {
+            "id": earlier.pk,
+            "permalink": earlier.get_absolute_url(),
+            "created_at": earlier.created_at.isoformat(),
+            "yours": told.repeats_own,
+        }
+    notice = _("Only you can see this comment until a moderator approves it.")
+    return {"notice": notice, "repeats": repeats}
 
 
 def _badge(row: dict, post_author_id: int | None) -> str:
@@ -318,10 +342,14 @@ def create_comment(
     )
     comment.thread = thread
     token = tokens.make(comment.pk) if comment.author_id is None else None
-    response = JsonResponse(
-        _detail(comment, edit_token=token), status=201, json_dumps_params={"ensure_ascii": False}
-    )
+    posted = request.COOKIES.get(tokens.POSTED_COOKIE)
+    viewer = access.viewer_of(request.user, tokens.add_posted(posted, comment.pk))
+    answer = _detail(comment, edit_token=token) | _held_answer(comment, viewer)
+    response = JsonResponse(answer, status=201, json_dumps_params={"ensure_ascii": False})
     response["Location"] = comment.get_absolute_url()
+    if comment.author_id is None:
+        # The browser that posted it may open its permalink while it is held (see tokens.py).
+        tokens.set_posted_cookie(response, posted, comment.pk)
     if getattr(comment, "replayed", False):
         response["Idempotent-Replayed"] = "true"
     return response
@@ -333,7 +361,9 @@ def create_comment(
     tags=["comments"],
 )
 def get_comment(request: HttpRequest, comment_id: int):
-    return _detail(access.access_comment(comment_id))
+    """One comment; a held one only to its author (their session, or the browser that posted
+    it as a guest)."""
+    return _detail(access.access_comment(comment_id, _viewer(request)))
 
 
 @router.patch(

@@ -6,7 +6,10 @@ may not see, so hidden comments cannot be discovered by their numbers.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from parley.discussion.models import Comment, Thread
@@ -17,6 +20,58 @@ VISIBLE = (Comment.Status.PUBLISHED, Comment.Status.DELETED)
 
 def visible_comments() -> QuerySet[Comment]:
     return Comment.objects.filter(status__in=VISIBLE)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: an account, and the comments this browser posted as a guest.
+
+    A held comment is shown to its author alone: to the account that wrote it, or to the
+    browser that posted it as a guest (the web pages keep those ids in a signed cookie).
+    Rejected comments are shown to no one.
+    """
+
+    user_id: int | None = None
+    posted: frozenset[int] = frozenset()
+
+    def wrote(self, comment: Comment) -> bool:
+        if comment.author_id is not None:
+            return self.user_id is not None and comment.author_id == self.user_id
+        return comment.pk in self.posted
+
+    def may_see(self, comment: Comment) -> bool:
+        if comment.status in VISIBLE:
+            return True
+        return comment.status == Comment.Status.PENDING and self.wrote(comment)
+
+    def own_held_filter(self) -> Q | None:
+        """The held comments this viewer wrote, as a filter (None: they can have none)."""
+        mine = Q()
+        if self.user_id is not None:
+            mine |= Q(author_id=self.user_id)
+        if self.posted:
+            mine |= Q(author__isnull=True, pk__in=self.posted)
+        return (Q(status=Comment.Status.PENDING) & mine) if mine else None
+
+
+NOBODY = Viewer()
+
+
+def viewer_of(user: Any, posted_cookie: str | None) -> Viewer:
+    """The viewer of a request: its account (if logged in) and its posted-comments cookie."""
+    from parley.discussion import tokens
+
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    return Viewer(user_id=user_id, posted=frozenset(tokens.posted_ids(posted_cookie)))
+
+
+def own_held(thread_id: int, viewer: Viewer) -> frozenset[int]:
+    """The ids of the viewer's own held comments in a thread: shown to them alone."""
+    mine = viewer.own_held_filter()
+    if mine is None:
+        return frozenset()
+    held = Comment.objects.filter(mine, thread_id=thread_id)
+    return frozenset(held.values_list("pk", flat=True))
 
 
 def access_thread(thread_id: int, *, with_post: bool = False) -> Thread:
@@ -69,10 +124,14 @@ def access_thread_for_post(slug: str) -> Thread:
         raise NotFound(_("There is no post at this address.")) from None
 
 
-def access_comment(comment_id: int) -> Comment:
+def access_comment(comment_id: int, viewer: Viewer = NOBODY) -> Comment:
+    """A comment everyone may see, or one held for review that this viewer wrote."""
+    shown = Q(status__in=VISIBLE)
+    if (mine := viewer.own_held_filter()) is not None:
+        shown |= mine
     try:
         return (
-            visible_comments()
+            Comment.objects.filter(shown)
             .select_related("thread", "thread__post", "author")
             .get(pk=comment_id, thread__post__is_published=True)
         )

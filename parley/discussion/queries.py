@@ -37,14 +37,19 @@ class Page:
     has_more: bool
 
 
-def ordered(thread: Thread, sort: str, *, also: frozenset[int] = frozenset()) -> QuerySet[Comment]:
-    """The thread's visible comments in display order; `also` adds held comments by id (a
-    reader's own, which they see and others do not)."""
-    shown = visible_comments()
+def _shown(also: frozenset[int]) -> QuerySet[Comment]:
+    """Visible comments, and the held ones named in `also` (a reader's own, which they see
+    and others do not)."""
     if also:
-        shown = Comment.objects.filter(Q(status__in=VISIBLE) | Q(pk__in=also))
+        return Comment.objects.filter(Q(status__in=VISIBLE) | Q(pk__in=also))
+    return visible_comments()
+
+
+def ordered(thread: Thread, sort: str, *, also: frozenset[int] = frozenset()) -> QuerySet[Comment]:
+    """The thread's visible comments in display order; `also` adds held comments by id."""
     return (
-        shown.filter(thread=thread)
+        _shown(also)
+        .filter(thread=thread)
         .annotate(parent_name=F("parent__author_name"))
         .select_related("author")
         .order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
@@ -63,23 +68,33 @@ def page(
     return Page(comments=rows[:limit], offset=offset, limit=limit, has_more=len(rows) > limit)
 
 
-def position(comment: Comment) -> int:
-    """How many comments come before this one in the default order (for permalinks)."""
-    key = comment.root_id or comment.pk
-    return (
-        visible_comments()
-        .filter(thread_id=comment.thread_id)
-        .annotate(key=Coalesce("root_id", "id"))
-        .filter(Q(key__lt=key) | Q(key=key, id__lt=comment.pk))
-        .count()
-    )
+def position(
+    comment: Comment, *, sort: str = DEFAULT_SORT, also: frozenset[int] = frozenset()
+) -> int:
+    """How many comments come before this one in a sort's display order (for permalinks).
+
+    Counted over what `ordered` shows with the same `also`, so the page it gives is the page
+    the comment is on; one indexed count (two for "replies", which reads the root's size).
+    """
+    key, pk = comment.root_id or comment.pk, comment.pk
+    rows = _shown(also).filter(thread_id=comment.thread_id).annotate(key=Coalesce("root_id", "id"))
+    same_root = Q(key=key, id__lt=pk)
+    if sort == "newest":
+        return rows.filter(Q(key__gt=key) | same_root).count()
+    if sort == "replies":
+        size = Comment.objects.filter(pk=key).values_list("subtree_count", flat=True).first() or 0
+        rows = rows.annotate(size=Coalesce("root__subtree_count", "subtree_count"))
+        return rows.filter(
+            Q(size__gt=size) | Q(size=size, key__lt=key) | Q(size=size) & same_root
+        ).count()
+    return rows.filter(Q(key__lt=key) | same_root).count()
 
 
-def subtree(comment: Comment) -> list[Comment]:
-    """A comment and every reply below it, in display order."""
+def subtree(comment: Comment, *, also: frozenset[int] = frozenset()) -> list[Comment]:
+    """A comment and every reply below it, in display order; `also` as in `ordered`."""
     root_id = comment.root_id or comment.pk
     rows = list(
-        visible_comments()
+        _shown(also)
         .filter(Q(pk=root_id) | Q(root_id=root_id))
         .annotate(parent_name=F("parent__author_name"))
         .select_related("author")

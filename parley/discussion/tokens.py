@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core import signing
+from django.http import HttpResponse
 
 _SALT = "parley.discussion.edit-token"
 COOKIE = "parley_edit"
@@ -51,3 +52,43 @@ def comment_ids(tokens: Iterable[str]) -> set[int]:
         if isinstance(value, int):
             ids.add(value)
     return ids
+
+
+# -- the comments a browser posted as a guest -----------------------------------------------------
+# A signed list of comment ids, kept a year: it lets the guest see their own held comments (in
+# the thread and at their permalinks), and nothing else. Edit tokens expire with the edit
+# window; this list does not, because a comment can wait for review longer than that.
+
+POSTED_COOKIE = "parley_mine"
+_POSTED_SALT = "parley.mine"
+POSTED_KEEP = 50
+POSTED_AGE = 365 * 24 * 3600
+
+
+def posted_ids(value: str | None) -> list[int]:
+    """The comment ids in a posted-comments cookie; [] for a missing or forged one."""
+    try:
+        ids = signing.loads(value or "", salt=_POSTED_SALT)
+    except signing.BadSignature:
+        return []
+    if not isinstance(ids, list):
+        return []
+    return [i for i in ids if isinstance(i, int)][-POSTED_KEEP:]
+
+
+def add_posted(value: str | None, comment_id: int) -> str:
+    """The cookie's new value, with one more comment (the oldest fall off past POSTED_KEEP)."""
+    ids = [i for i in posted_ids(value) if i != comment_id]
+    return signing.dumps([*ids, comment_id][-POSTED_KEEP:], salt=_POSTED_SALT)
+
+
+def set_posted_cookie(response: HttpResponse, value: str | None, comment_id: int) -> None:
+    """Add a guest's new comment to the posted-comments cookie the response sends back."""
+    response.set_cookie(
+        POSTED_COOKIE,
+        add_posted(value, comment_id),
+        max_age=POSTED_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )

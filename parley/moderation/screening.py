@@ -57,6 +57,7 @@ def as_scores(results: list[Result]) -> dict:
             "reasons": r.reasons,
             "hold": r.hold,
             "review": r.review,
+            **({"earlier_id": r.earlier_id} if r.earlier_id is not None else {}),
         }
         for r in results
     }

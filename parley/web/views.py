@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -26,7 +25,7 @@ from parley.language import reader, translations
 from parley.lib import memo
 from parley.lib.clients import client_ip, client_key
 from parley.lib.errors import ActionError, Invalid, NotFound
-from parley.moderation.models import Screening
+from parley.moderation import held
 from parley.publishing.models import Post, SourceDocument
 from parley.publishing.render import passages
 
@@ -38,9 +37,14 @@ def _thread_or_404(slug: str) -> Thread:
         raise Http404(exc.message) from None
 
 
-def _comment_or_404(comment_id: int) -> Comment:
+def _viewer(request: HttpRequest) -> access.Viewer:
+    return access.viewer_of(request.user, request.COOKIES.get(tokens.POSTED_COOKIE))
+
+
+def _comment_or_404(request: HttpRequest, comment_id: int) -> Comment:
+    """A comment the viewer may see: a visible one, or their own held one."""
     try:
-        return access.access_comment(comment_id)
+        return access.access_comment(comment_id, _viewer(request))
     except NotFound as exc:
         raise Http404(exc.message) from None
 
@@ -60,7 +64,8 @@ def _refused(request: HttpRequest, title: str, error: ActionError) -> HttpRespon
 
 
 def _sort(request: HttpRequest) -> str:
-    sort = request.GET.get("sort", queries.DEFAULT_SORT)
+    # A posted form carries the order its page was in, so the author lands in that order.
+    sort = request.GET.get("sort") or request.POST.get("sort") or queries.DEFAULT_SORT
     return sort if sort in queries.SORTS else queries.DEFAULT_SORT
 
 
@@ -108,31 +113,15 @@ def _translate(request: HttpRequest, comments: list[Comment]) -> None:
         comment.shown = shown.get(comment.pk, translations.ORIGINAL)  # type: ignore[attr-defined]
 
 
-MINE_COOKIE = "parley_mine"
-MINE_SALT = "parley.mine"
-MINE_KEPT = 50
-
-
-def _mine(request: HttpRequest) -> list[int]:
-    """The ids of the comments this browser posted as a guest (a signed cookie)."""
-    try:
-        ids = signing.loads(request.COOKIES.get(MINE_COOKIE, ""), salt=MINE_SALT)
-    except signing.BadSignature:
-        return []
-    return [i for i in ids if isinstance(i, int)][-MINE_KEPT:] if isinstance(ids, list) else []
-
-
-def _own_held(request: HttpRequest, thread: Thread) -> frozenset[int]:
-    """The viewer's own comments in the thread that are held: shown to them alone."""
-    held = Comment.objects.filter(thread=thread, status=Comment.Status.PENDING)
-    if request.user.is_authenticated:
-        held = held.filter(author=request.user)
-    else:
-        mine = _mine(request)
-        if not mine:
-            return frozenset()
-        held = held.filter(pk__in=mine, author__isnull=True)
-    return frozenset(held.values_list("pk", flat=True))
+def _mark_own_held(comments: list[Comment], own: frozenset[int], viewer: access.Viewer) -> None:
+    """Mark the viewer's own held comments among `comments` (`comment.held`), for the note
+    that they await review and, for a repeat, which earlier comment it repeats."""
+    if not own:
+        return
+    shown = [c.pk for c in comments if c.pk in own]
+    told = held.for_author(shown, viewer)
+    for comment in comments:
+        comment.held = told.get(comment.pk)  # type: ignore[attr-defined]
 
 
 def thread_fragment(
@@ -144,7 +133,8 @@ def thread_fragment(
     zone = timezone.get_current_timezone_name()
     language = request.reader_language  # type: ignore[attr-defined]
     original = _show_original(request)
-    own = _own_held(request, thread)
+    viewer = _viewer(request)
+    own = access.own_held(thread.pk, viewer)
     key = (
         f"thread:{thread.pk}:{thread.version}:{sort}:{page_no}:{size}:{zone}:{language}:{original}"
     )
@@ -154,15 +144,7 @@ def thread_fragment(
             return hit
     page = queries.page(thread, sort=sort, offset=(page_no - 1) * size, limit=size, also=own)
     _translate(request, page.comments)
-    if own:
-        shadowed = set(
-            Screening.objects.filter(comment_id__in=own, shadow=True).values_list(
-                "comment_id", flat=True
-            )
-        )
-        for comment in page.comments:
-            # A shadow-banned author sees their comment as everyone else would, unmarked.
-            comment.awaiting = comment.pk in own and comment.pk not in shadowed  # type: ignore[attr-defined]
+    _mark_own_held(page.comments, own, viewer)
     nodes = tree.build(page.comments, max_indent=settings.PARLEY_MAX_INDENT)
     html = render_to_string(
         "parley/_comments.html",
@@ -332,19 +314,11 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         if retry := getattr(error, "retry_after", None):
             response["Retry-After"] = str(retry)
         return response
-    if comment.status == Comment.Status.PENDING:
-        response = HttpResponseRedirect(thread.post.get_absolute_url() + f"#c{comment.pk}")
-    else:
-        response = HttpResponseRedirect(comment.get_absolute_url())
+    # Published or held, the author lands on the comment through its permalink, which finds
+    # its page (in the order the author was reading) and shows a held one to its author alone.
+    response = HttpResponseRedirect(_permalink_url(comment, _sort(request)))
     if user is None:
-        response.set_cookie(
-            MINE_COOKIE,
-            signing.dumps([*_mine(request), comment.pk][-MINE_KEPT:], salt=MINE_SALT),
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
-        )
+        tokens.set_posted_cookie(response, request.COOKIES.get(tokens.POSTED_COOKIE), comment.pk)
         response.set_cookie(
             tokens.COOKIE,
             tokens.add_to_cookie(request.COOKIES.get(tokens.COOKIE), tokens.make(comment.pk)),
@@ -356,11 +330,23 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+def _permalink_url(comment: Comment, sort: str) -> str:
+    url = comment.get_absolute_url()
+    return url if sort == queries.DEFAULT_SORT else f"{url}?{urlencode({'sort': sort})}"
+
+
 @require_GET
 def permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = _comment_or_404(comment_id)
-    page_no = queries.position(comment) // settings.PARLEY_PAGE_SIZE + 1
+    """To the comment in place: the page it is on in the chosen order, at its anchor."""
+    viewer = _viewer(request)
+    comment = _comment_or_404(request, comment_id)
+    sort = _sort(request)
+    own = access.own_held(comment.thread_id, viewer)
+    before = queries.position(comment, sort=sort, also=own)
+    page_no = before // settings.PARLEY_PAGE_SIZE + 1
     params = {}
+    if sort != queries.DEFAULT_SORT:
+        params["sort"] = sort
     if page_no > 1:
         params["page"] = str(page_no)
     if _show_original(request):
@@ -374,11 +360,14 @@ def permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_GET
 def subtree(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
     thread = _thread_or_404(slug)
-    comment = _comment_or_404(comment_id)
+    comment = _comment_or_404(request, comment_id)
     if comment.thread_id != thread.pk:
         raise Http404(_("That comment belongs to another discussion."))
-    comments = queries.subtree(comment)
+    viewer = _viewer(request)
+    own = access.own_held(thread.pk, viewer)
+    comments = queries.subtree(comment, also=own)
     _translate(request, comments)
+    _mark_own_held(comments, own, viewer)
     nodes = tree.build(comments, max_indent=settings.PARLEY_MAX_INDENT)
     editable = _editable(request, thread)
     comments_html = render_to_string(
@@ -401,7 +390,7 @@ def subtree(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = _comment_or_404(comment_id)
+    comment = _comment_or_404(request, comment_id)
     user = request.user if request.user.is_authenticated else None
     body = request.POST.get("body", comment.body) if request.method == "POST" else comment.body
     if request.method == "POST":
@@ -435,7 +424,7 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = _comment_or_404(comment_id)
+    comment = _comment_or_404(request, comment_id)
     user = request.user if request.user.is_authenticated else None
     if request.method == "POST":
         try:
@@ -456,7 +445,7 @@ def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 @require_GET
 def comment_history(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = _comment_or_404(comment_id)
+    comment = _comment_or_404(request, comment_id)
     revisions = list(comment.revisions.order_by("-written_at"))
     return render(
         request, "parley/comment_history.html", {"comment": comment, "revisions": revisions}
@@ -577,6 +566,6 @@ def thread_changes(request: HttpRequest, thread_id: int) -> HttpResponse:
             thread_id=thread_id, pk__in=shown, status=Comment.Status.PUBLISHED
         ).values_list("pk", flat=True)
     )
-    own = _own_held(request, Thread(pk=thread_id))
+    own = access.own_held(thread_id, _viewer(request))
     removed = [pk for pk in shown if pk not in still and pk not in own]
     return JsonResponse({"version": version, "removed": removed})

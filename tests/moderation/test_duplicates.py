@@ -140,6 +140,7 @@ def test_the_same_text_by_someone_else_is_a_duplicate():
     stored(812, LETTER, author="user:1")
     result = only(duplicates(LETTER, author="user:2"))
     assert (result.score, result.reasons) == (1.0, ["duplicate of #812"])
+    assert result.earlier_id == 812
 
 
 @pytest.mark.django_db
@@ -186,7 +187,8 @@ def test_the_same_commenter_twice_within_a_minute_in_one_thread_posted_twice():
     now = timezone.now()
     stored(812, LETTER, author="user:7", at=now - timedelta(seconds=20))
     result = only(duplicates(LETTER, author="user:7", at=now))
-    assert (result.score, result.reasons) == (1.0, ["posted twice"])
+    assert (result.score, result.reasons) == (1.0, ["posted twice: same as #812"])
+    assert result.earlier_id == 812
 
 
 @pytest.mark.django_db
@@ -203,7 +205,8 @@ def test_the_newest_closest_print_is_named():
     now = timezone.now()
     stored(700, LETTER, author="user:1", at=now - timedelta(days=2))
     stored(701, LETTER, author="user:2", at=now - timedelta(days=1))
-    assert only(duplicates(LETTER, author="user:3")).reasons == ["duplicate of #701"]
+    result = only(duplicates(LETTER, author="user:3"))
+    assert (result.reasons, result.earlier_id) == (["duplicate of #701"], 701)
 
 
 @pytest.mark.django_db
@@ -220,7 +223,9 @@ def test_posting_twice_through_the_form_holds_the_second(client, thread, no_rate
     post_form(client, LETTER)
     first, second = Comment.objects.order_by("pk")
     assert (first.status, second.status) == ("published", "pending")
-    assert Screening.objects.get(comment=second).summary == "held: posted twice"
+    screening = Screening.objects.get(comment=second)
+    assert screening.summary == f"held: posted twice: same as #{first.pk}"
+    assert screening.scores["duplicates"]["earlier_id"] == first.pk
     assert Fingerprint.objects.filter(comment_id__in=[first.pk, second.pk]).count() == 2
 
 

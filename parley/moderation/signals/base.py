@@ -34,6 +34,7 @@ class Result:
     reasons: list[str] = field(default_factory=list)  # "4 links", "near-duplicate of #812"
     hold: bool = False  # this alone holds (hides) the comment until a moderator decides
     review: bool = False  # this alone puts the comment in the queue; it stays published
+    earlier_id: int | None = None  # the earlier comment a reason names ("same as #812")
 
 
 @dataclass(frozen=True)

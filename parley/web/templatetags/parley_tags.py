@@ -7,7 +7,9 @@ from datetime import datetime
 
 from django import template
 from django.utils import dateformat, timezone
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -48,3 +50,26 @@ def without_ids(html: str) -> SafeString:
     """Our own rendered HTML without its id attributes: for a second copy of a text on the
     page (the original under its translation), so anchors stay unique."""
     return mark_safe(_ID_ATTRIBUTE.sub("", html))  # noqa: S308
+
+
+@register.simple_tag
+def repeat_note(held) -> SafeString:
+    """The sentence under a held repeat, naming the earlier comment with a link to it:
+    "You posted this at 10:31." (the time in the reader's zone; the date too if not today)."""
+    earlier = held.repeats
+    moment = timezone.localtime(earlier.created_at)
+    today = moment.date() == timezone.localdate()
+    shown = dateformat.format(moment, "H:i" if today else "j F Y, H:i")
+    link = format_html(
+        '<a href="{}"><time datetime="{}">{}</time></a>',
+        earlier.get_absolute_url(),
+        earlier.created_at.isoformat(),
+        shown,
+    )
+    if held.repeats_own:
+        text = _("You posted this at %(time)s.") if today else _("You posted this on %(time)s.")
+    elif today:
+        text = _("This repeats a comment posted at %(time)s.")
+    else:
+        text = _("This repeats a comment posted on %(time)s.")
+    return mark_safe(escape(text) % {"time": link})  # noqa: S308  (escaped text, our link)

@@ -11,8 +11,9 @@ A match is at most MAX_DISTANCE bits apart, with lengths within MIN_LENGTH_RATIO
 other. It holds the comment: score 1.0 for the same text, 0.8 for a near one, with the
 reason "duplicate of #812" or "near-duplicate of #812", and "by the same commenter" or "in
 another discussion" where that is so. The same commenter posting it twice in one thread
-within DOUBLE_POST is a double post: "posted twice". Texts of fewer than MIN_WORDS words
-are never duplicates.
+within DOUBLE_POST is a double post: "posted twice: same as #812". The earlier comment's id
+goes with the result (`earlier_id`, stored with the scores), so its author can be shown the
+comment they repeated. Texts of fewer than MIN_WORDS words are never duplicates.
 
 Three bits of 64 is strict: it finds copies with a word or two changed in a long comment,
 not rewordings of a short one.
@@ -148,14 +149,16 @@ class DuplicatesSignal(Signal):
                 and match.thread_id == subject.thread_id
             ):
                 score = 1.0 if match.identical else 0.8
-                return [Result(self.name, score, ["posted twice"], hold=True)]
+                reason = f"posted twice: same as #{match.comment_id}"
+                return [Result(self.name, score, [reason], hold=True, earlier_id=match.comment_id)]
         best = min(matches, key=lambda match: match.bits)  # the newest of the closest
         reason = f"{'duplicate' if best.identical else 'near-duplicate'} of #{best.comment_id}"
         if best.author_key == subject.author_key:
             reason += " by the same commenter"
         if best.thread_id != subject.thread_id:
             reason += " in another discussion"
-        return [Result(self.name, 1.0 if best.identical else 0.8, [reason], hold=True)]
+        score = 1.0 if best.identical else 0.8
+        return [Result(self.name, score, [reason], hold=True, earlier_id=best.comment_id)]
 
     def remember(self, subject: Subject, comment_id: int) -> None:
         mine = fingerprint(subject.text)

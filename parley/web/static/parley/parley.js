@@ -123,6 +123,20 @@
     }
   });
 
+  // A link to a comment (its permalink, or the page its author lands on after posting) shows
+  // it even inside replies the reader folded: open the folded comments around it.
+  function revealTarget() {
+    var target = window.location.hash.length > 1 &&
+      document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    var node = target && target.closest("details.node"), opened = false;
+    for (; node; node = node.parentElement && node.parentElement.closest("details.node")) {
+      if (!node.open) { node.open = true; opened = true; }
+    }
+    if (opened) { target.scrollIntoView(); }
+  }
+  revealTarget();
+  window.addEventListener("hashchange", revealTarget);
+
   // The reader's language: picking one in the list applies it at once.
   var picker = document.querySelector(".language-picker select");
   if (picker) {
