@@ -21,10 +21,11 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
@@ -69,6 +70,38 @@ SCROLL_TO_TRANSLATION = """(fraction) => {
 }"""
 
 
+# The author's view of a held comment: a guest answers the newest thread and, the page being
+# slow to answer, sends the same words again; the repeat is held ("posted twice"). Each post
+# goes through the page's form, in place under the comment answered, as a reader would. The
+# phone's guest writes other words, or the desktop's comments would make theirs repeats too.
+DESKTOP_ANSWER = (
+    "Does anyone have the annex the letter mentions? The link in the dossier opens the "
+    "press release instead."
+)
+PHONE_ANSWER = "Is the annex itself online anywhere? All I can find is the ministry's summary."
+SCROLL_TO_PARENT = """(fraction) => {
+    const held = document.querySelector('#comments details.node--awaiting');
+    if (!held) { throw new Error('the held comment is not on the page'); }
+    const parent = held.parentElement.closest('details.node') || held;
+    const top = parent.getBoundingClientRect().top + window.scrollY;
+    window.scrollTo(0, top - fraction * window.innerHeight);
+}"""
+
+
+def post_twice_as_a_guest(page: Page, url: str, body: str) -> None:
+    page.goto(f"{url}?sort=newest#comments")
+    parent = page.locator("#comment-list > details.node").first
+    parent_id = parent.get_attribute("id")
+    for _attempt in range(2):
+        page.locator(f"#{parent_id} > .comment-actions a.reply").click()
+        form = page.locator(f"#{parent_id} > #reply-form")
+        form.locator("input[name=name]").fill("Rui Almeida")
+        form.locator("textarea[name=body]").fill(body)
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+    page.locator("details.node--awaiting .repeat-note").wait_for()
+
+
 @dataclass(frozen=True)
 class Shot:
     name: str
@@ -77,6 +110,7 @@ class Shot:
     scroll_arg: object = None
     height: int | None = None
     clip: str | None = None  # a script returning the part of the page to keep
+    act: Callable[[Page, str], None] | None = None  # what the reader does before the picture
 
 
 SHOTS = [
@@ -86,6 +120,21 @@ SHOTS = [
     Shot("thread-phone", phone=True, scroll=SCROLL_TO_DEEP_PART, scroll_arg=0.4),
     Shot("readme", phone=False, clip=QUOTES_CLIP),
     Shot("translation-desktop", phone=False, scroll=SCROLL_TO_TRANSLATION, scroll_arg=0.1),
+    Shot(
+        "held-desktop",
+        phone=False,
+        scroll=SCROLL_TO_PARENT,
+        scroll_arg=0.1,
+        height=900,
+        act=lambda page, url: post_twice_as_a_guest(page, url, DESKTOP_ANSWER),
+    ),
+    Shot(
+        "held-phone",
+        phone=True,
+        scroll=SCROLL_TO_PARENT,
+        scroll_arg=0.05,
+        act=lambda page, url: post_twice_as_a_guest(page, url, PHONE_ANSWER),
+    ),
 ]
 
 
@@ -189,7 +238,10 @@ def shoot(browser: Browser, url: str, shot: Shot, out: Path) -> Path:
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.goto(url)
+    if shot.act:
+        shot.act(page, url)
+    else:
+        page.goto(url)
     page.evaluate("document.fonts.ready.then(() => true)")
     if shot.scroll:
         page.evaluate(shot.scroll, shot.scroll_arg)
@@ -205,7 +257,12 @@ def shoot(browser: Browser, url: str, shot: Shot, out: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the PNG files")
-    out = parser.parse_args().out.resolve()
+    parser.add_argument("--only", default="", help="comma-separated shot names (default: all)")
+    arguments = parser.parse_args()
+    out = arguments.out.resolve()
+    wanted = {name for name in arguments.only.split(",") if name}
+    if unknown := wanted - {shot.name for shot in SHOTS}:
+        raise SystemExit(f"no such shot: {', '.join(sorted(unknown))}")
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"{CHROMIUM} is missing: run `make browser-deps`.")
     wait_for_demo_data()
@@ -228,6 +285,8 @@ def main() -> None:
                     ],
                 )
                 for shot in SHOTS:
+                    if wanted and shot.name not in wanted:
+                        continue
                     path = shoot(browser, server.dossier_url, shot, out)
                     shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
                     print(f"wrote {shown}")

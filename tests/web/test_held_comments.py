@@ -111,6 +111,9 @@ def test_a_held_guest_comment_lands_on_its_page_of_a_long_thread_in_place(
     node = re.search(rf'<details class="([^"]*)" id="c{mine.pk}".*?</details>', html, re.S)[0]
     assert "node--awaiting" in node and ">Awaiting review</span>" in node
     assert AWAITING in node and "A late word on the schedule." in node
+    # It can be edited or deleted, not yet answered, quoted or flagged.
+    assert 'class="edit"' in node and 'class="delete"' in node
+    assert 'class="reply"' not in node and "quote-link" not in node and "flag-link" not in node
     # Nobody else sees it, on any page, nor at its permalink.
     other = Client()
     assert "A late word" not in other.get(f"{URL}?page=3").content.decode()
