@@ -52,8 +52,14 @@ def _user(request: HttpRequest):
     return request.user if request.user.is_authenticated else None
 
 
-def _viewer(request: HttpRequest) -> access.Viewer:
-    return access.viewer_of(request.user, request.COOKIES.get(tokens.POSTED_COOKIE))
+def _viewer(request: HttpRequest, edit_token: str | None = None) -> access.Viewer:
+    """Who asks: their session, the browser's posted-comments cookie, and a guest's
+    X-Edit-Token (which proves they wrote that comment, held or not)."""
+    viewer = access.viewer_of(request.user, request.COOKIES.get(tokens.POSTED_COOKIE))
+    if edit_token:
+        posted = viewer.posted | tokens.comment_ids([edit_token])
+        viewer = access.Viewer(user_id=viewer.user_id, posted=frozenset(posted))
+    return viewer
 
 
 def _held_answer(comment: Comment, viewer: access.Viewer) -> dict:
@@ -387,7 +393,7 @@ def edit_comment(
     """Edit within the edit window: accounts by session, guests with their X-Edit-Token."""
     _require_json(request)
     _csrf_for_sessions(request)
-    comment = access.access_comment(comment_id)
+    comment = access.access_comment(comment_id, _viewer(request, edit_token))
     comment = actions.edit_comment(
         comment,
         body=payload.body,
@@ -408,7 +414,7 @@ def delete_comment(
     edit_token: str | None = Header(None, alias="X-Edit-Token"),
 ):
     _csrf_for_sessions(request)
-    comment = access.access_comment(comment_id)
+    comment = access.access_comment(comment_id, _viewer(request, edit_token))
     actions.delete_comment(
         comment, user=_user(request), edit_tokens=[edit_token] if edit_token else []
     )
@@ -422,7 +428,7 @@ def delete_comment(
 )
 def comment_revisions(request: HttpRequest, comment_id: int):
     """Earlier versions of an edited comment, oldest first."""
-    comment = access.access_comment(comment_id)
+    comment = access.access_comment(comment_id, _viewer(request))
     return list(comment.revisions.order_by("written_at"))
 
 

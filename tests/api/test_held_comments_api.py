@@ -7,7 +7,7 @@ from django.test import Client
 
 from parley.discussion import tokens
 from parley.discussion.models import Comment
-from tests.api.test_comments_api import comments_url, post_json
+from tests.api.test_comments_api import comments_url, patch_json, post_json
 from tests.moderation.conftest import set_mode
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +73,18 @@ def test_the_schema_documents_the_notice_and_the_repeat(client, db):
         "created_at",
         "yours",
     }
+
+
+def test_a_guest_edits_and_deletes_a_held_comment_with_its_edit_token(thread):
+    set_mode("all")
+    api = Client()  # an API client that keeps no cookies between requests
+    data = post_json(api, comments_url(thread), {"body": "Held with a typo.", "name": "Gil"}).json()
+    api.cookies.clear()
+    url = f"/api/v1/comments/{data['id']}"
+    token = {"X-Edit-Token": data["edit_token"]}
+    assert patch_json(api, url, {"body": "Held, typo fixed."}).status_code == 404
+    edited = patch_json(api, url, {"body": "Held, typo fixed."}, headers=token)
+    assert edited.status_code == 200, edited.content
+    assert (edited.json()["body"], edited.json()["status"]) == ("Held, typo fixed.", "pending")
+    assert api.delete(url, headers=token).status_code == 204
+    assert not Comment.objects.exists()
