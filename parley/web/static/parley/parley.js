@@ -126,8 +126,10 @@
   // A link to a comment (its permalink, or the page its author lands on after posting) shows
   // it even inside replies the reader folded: open the folded comments around it.
   function revealTarget() {
-    var target = window.location.hash.length > 1 &&
-      document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    var target = null;
+    try {
+      target = document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    } catch (e) { return; /* a malformed address: nothing to show */ }
     var node = target && target.closest("details.node"), opened = false;
     for (; node; node = node.parentElement && node.parentElement.closest("details.node")) {
       if (!node.open) { node.open = true; opened = true; }
