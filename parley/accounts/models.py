@@ -52,3 +52,8 @@ class User(AbstractUser):
     @property
     def moderates(self) -> bool:
         return self.is_moderator or self.is_superuser
+
+    @property
+    def is_site_staff(self) -> bool:
+        """Moderators, administrators and editors: only they may use staff names and words."""
+        return self.moderates or self.is_staff

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,13 +24,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from parley.accounts import names as account_names
 from parley.accounts.models import User
 from parley.discussion import quotes, signals
 from parley.discussion.models import Comment, Quote, Revision, Thread
 from parley.lib import markdown, ratelimit
 from parley.lib.errors import Conflict, Forbidden, Invalid, TooManyRequests
 from parley.lib.sanitize import plain_text
-from parley.lib.text import comparable, is_blank, squash
+from parley.lib.text import comparable, is_blank
 from parley.publishing import render as publishing_render
 from parley.publishing.models import Post, SourceDocument
 
@@ -121,16 +121,19 @@ def check_body(body: str) -> str:
     return body
 
 
-def check_commenter(commenter: Commenter) -> Commenter:
+def check_commenter(commenter: Commenter, thread: Thread | None = None) -> Commenter:
     if commenter.user is not None:
         if not commenter.user.is_active:
             raise Forbidden(_("This account is disabled."))
         return commenter
-    name = squash(unicodedata.normalize("NFC", _CONTROL.sub("", commenter.name or "")))
-    if is_blank(name):
-        raise Invalid(
-            _("Give a name to comment as a guest, or log in."), field="name", code="name_required"
-        )
+    # Invisible characters are removed; staff names and words are refused, and so is the
+    # post author's name in its own thread (docs/moderation.md, "Names").
+    name = account_names.check_name(
+        commenter.name or "",
+        field="name",
+        also=Q(posts__thread=thread) if thread is not None else None,
+        empty_message=_("Give a name to comment as a guest, or log in."),
+    )
     if len(name) > NAME_MAX:
         raise Invalid(
             _("Names are limited to %(limit)s characters.") % {"limit": NAME_MAX},
@@ -432,7 +435,7 @@ def post_comment(
 ) -> Comment:
     """Validate and store a comment; 2xx answers are sent only after this has committed."""
     body = check_body(body)
-    commenter = check_commenter(commenter)
+    commenter = check_commenter(commenter, thread)
     digest = _idempotency_digest(commenter, idempotency_key)
     if (earlier := _replay(digest, thread, body, parent_id)) is not None:
         return earlier
