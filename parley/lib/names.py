@@ -77,9 +77,9 @@ def _data(filename: str) -> dict:
     return json.loads(resources.files(_PACKAGE).joinpath(filename).read_text(encoding="utf-8"))
 
 
-def _strip_direction_marks(text: str) -> str:
+def _nfd(text: str) -> str:
     # The package writes right-to-left characters between LRMs, as confusables.txt shows them.
-    return text.replace("\u200e", "").replace("\u200f", "")
+    return unicodedata.normalize("NFD", text.replace("\u200e", "").replace("\u200f", ""))
 
 
 @functools.cache
@@ -92,9 +92,11 @@ def _prototypes() -> dict[str, str]:
     two single characters only name each other, either can stand for both: the smaller is
     taken, which keeps the same characters together.
     """
+    # Skeletons work on NFD text, as UTS #39 says: a key that NFD changes never meets the table.
     table = {
-        _strip_direction_marks(key): [_strip_direction_marks(e["c"]) for e in entries]
+        _nfd(key): [_nfd(e["c"]) for e in entries]
         for key, entries in _data("confusables.json").items()
+        if _nfd(key) == key.replace("\u200e", "").replace("\u200f", "")
     }
     out: dict[str, str] = {}
     for key, targets in table.items():
@@ -129,9 +131,14 @@ def skeleton(text: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """The key two look-alike texts share: skeleton, case-folded, without marks."""
+    """The key two look-alike texts share: skeleton, case-folded, without marks.
+
+    Upper-cased first, so that case never matters: "ADMIN" has a capital I, which looks like
+    a small L, and must fold as "Admin" and "Admln" do. The skeleton is taken again after
+    case-folding for the look-alikes only small letters have ("rn" for "m").
+    """
     text = unicodedata.normalize("NFKC", clean(text)).translate(_LEET)
-    text = skeleton(skeleton(text).casefold())
+    text = skeleton(skeleton(text.upper()).casefold())
     return "".join(ch for ch in text if unicodedata.category(ch) not in _MARKS)
 
 
@@ -295,8 +302,7 @@ def _keys(words: dict[str, tuple[str, ...]]) -> dict[str, str]:
     out: dict[str, str] = {}
     for group in words.values():
         for word in group:
-            for variant in (word, word.title(), word.upper()):
-                out.setdefault(squashed(variant), word)
+            out.setdefault(squashed(word), word)
     return out
 
 
