@@ -68,6 +68,7 @@ def check_name(
     user: User | None = None,
     also: Q | None = None,
     empty_message: str | None = None,
+    max_length: int | None = None,
 ) -> str:
     """The cleaned name, or Invalid (on `field`) saying what to change.
 
@@ -81,6 +82,12 @@ def check_name(
             empty_message or _("The name has no visible characters. Type a name with letters."),
             field=field,
             code="name_required",
+        )
+    if max_length is not None and len(cleaned) > max_length:
+        raise Invalid(
+            _("Names are limited to %(limit)s characters.") % {"limit": max_length},
+            field=field,
+            code="name_too_long",
         )
     if user is not None and user.pk is not None and user.is_site_staff:
         return cleaned

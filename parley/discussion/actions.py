@@ -133,13 +133,8 @@ def check_commenter(commenter: Commenter, thread: Thread | None = None) -> Comme
         field="name",
         also=Q(posts__thread=thread) if thread is not None else None,
         empty_message=_("Give a name to comment as a guest, or log in."),
+        max_length=NAME_MAX,
     )
-    if len(name) > NAME_MAX:
-        raise Invalid(
-            _("Names are limited to %(limit)s characters.") % {"limit": NAME_MAX},
-            field="name",
-            code="name_too_long",
-        )
     email = (commenter.email or "").strip()
     if email:
         if len(email) > EMAIL_MAX:

@@ -24,7 +24,7 @@ that are also ordinary words (TITLE_WORDS: team, support, official, editor, auth
 refused only where they read as a title: in a part of the name of at most two words
 ("Support Team", "Ana Author", "Ana Lima (editor)"), not in "Crypto Wealth Team". A protected
 name matches when the whole name folds to it, ignoring spaces and punctuation ("Ana Silva",
-"ana.silva", "Аna Silva" with a Cyrillic А).
+"ana.silva", "ΑΝΑ Silva" in Greek capitals).
 """
 
 from __future__ import annotations
@@ -94,9 +94,9 @@ def _prototypes() -> dict[str, str]:
     """
     # Skeletons work on NFD text, as UTS #39 says: a key that NFD changes never meets the table.
     table = {
-        _nfd(key): [_nfd(e["c"]) for e in entries]
+        nfd: [_nfd(e["c"]) for e in entries]
         for key, entries in _data("confusables.json").items()
-        if _nfd(key) == key.replace("\u200e", "").replace("\u200f", "")
+        if (nfd := _nfd(key)) == key.replace("\u200e", "").replace("\u200f", "")
     }
     out: dict[str, str] = {}
     for key, targets in table.items():

@@ -85,3 +85,16 @@ def test_staff_names_are_read_in_one_query_however_many_staff(client, thread):
     queries = _queries_to_post(client, thread, "Luiz Costa", "The letter names no annex at all.")
     staff_reads = [sql for sql in queries if '"is_moderator"' in sql]
     assert len(staff_reads) == 1
+
+
+def test_the_length_limit_counts_what_is_left_after_cleaning(client, thread):
+    padded = "\u200b".join("Ana Lima Reis Costa ") * 4  # 80 visible characters
+    response = _post(client, thread, padded)
+    assert response.status_code == 201
+    assert len(response.json()["author"]["name"]) == 79  # the trailing space is trimmed
+    body = _post(client, thread, "A" * 81, "Another comment.").json()
+    assert body == {
+        "error": "name_too_long",
+        "message": "Names are limited to 80 characters.",
+        "field": "name",
+    }
