@@ -201,7 +201,7 @@ PARLEY_READER_LANGUAGES = envlist(
 
 # Moderation (docs/moderation.md): the automatic signals in use, in order.
 PARLEY_MODERATION_SIGNALS = envlist(
-    "PARLEY_MODERATION_SIGNALS", ["rules", "duplicates", "classifier"]
+    "PARLEY_MODERATION_SIGNALS", ["rules", "duplicates", "spam", "classifier"]
 )
 
 LOGGING = {

@@ -52,6 +52,16 @@ def register_screener(screener: Screener) -> None:
         _screeners.append(screener)
 
 
+# The same for an edit: called inside edit_comment's transaction with the stored comment
+# carrying its new body, before it is saved; it may set comment.status (hold it).
+_edit_screeners: list[Screener] = []
+
+
+def register_edit_screener(screener: Screener) -> None:
+    if screener not in _edit_screeners:
+        _edit_screeners.append(screener)
+
+
 # Called with a comment whose body (and body_html) was just set, before it is saved, when it
 # is posted and when it is edited; an annotator sets derived fields listed in ANNOTATED
 # (the language app detects the language here).
@@ -589,12 +599,19 @@ def edit_comment(
         )
         current.body, current.body_html, current.edited_at = body, html, now
         _annotate(current)
-        current.save(update_fields=["body", "body_html", "edited_at", *ANNOTATED])
+        was_published = current.status == Comment.Status.PUBLISHED
+        after_save = [after for screener in _edit_screeners if (after := screener(current))]
+        current.save(update_fields=["body", "body_html", "edited_at", "status", *ANNOTATED])
+        for after in after_save:
+            after(current)
         current.quotes.all().delete()
         for quote in found_quotes:
             quote.comment = current
         Quote.objects.bulk_create(found_quotes)
-        Thread.objects.filter(pk=current.thread_id).update(version=F("version") + 1)
+        held = was_published and current.status != Comment.Status.PUBLISHED
+        Thread.objects.filter(pk=current.thread_id).update(
+            version=F("version") + 1, comment_count=F("comment_count") - (1 if held else 0)
+        )
         transaction.on_commit(lambda: signals.comment_edited.send(Comment, comment=current))
     return current
 

@@ -8,3 +8,4 @@ def connect() -> None:
     from parley.moderation import screening
 
     actions.register_screener(screening.screen)
+    actions.register_edit_screener(screening.screen_edit)

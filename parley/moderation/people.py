@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
@@ -134,3 +135,41 @@ def histories(comments: list[Comment]) -> dict[int, History]:
             deleted=by_status.get(Comment.Status.DELETED, 0),
         )
     return out
+
+
+# At most this many of a guest's published comments are read to compare their addresses.
+KNOWN_SAMPLE = 20
+
+
+def has_history(key: str, *, ip: str, before: datetime, exclude: int | None = None) -> bool:
+    """Whether the commenter behind `key` had a comment published before `before`, and none
+    rejected: someone readers already know, as opposed to a first-time commenter.
+
+    An account is known by its own comments. A guest's typed e-mail address proves nothing
+    (anyone can type a regular's), so only that address's comments sent from the same
+    network count (an IPv6 client's /64; comments stored without an address, as importers
+    and the demo store them, match each other). A guest without an address is known by the
+    comments from the same address, one with neither by name alone."""
+    kind, _sep, value = key.partition(":")
+    if kind == "user" and value.isdigit():
+        mine = Q(author_id=int(value))
+    elif kind == "email":
+        mine = Q(author__isnull=True, author_email__iexact=value)
+    elif kind == "ip":
+        mine = Q(author__isnull=True, author_email="", ip_address=ip or None)
+    elif kind == "name":
+        mine = Q(author__isnull=True, author_email="", ip_address__isnull=True)
+        mine &= Q(author_name__iexact=value)
+    else:
+        return False
+    earlier = Comment.objects.filter(mine, created_at__lt=before)
+    if exclude is not None:
+        earlier = earlier.exclude(pk=exclude)
+    if earlier.filter(status=Comment.Status.REJECTED).exists():
+        return False
+    published = earlier.filter(status=Comment.Status.PUBLISHED)
+    if kind != "email":
+        return published.exists()
+    network = network_of(ip)
+    addresses = published.order_by("-created_at").values_list("ip_address", flat=True)
+    return any(network_of(seen) == network for seen in addresses[:KNOWN_SAMPLE])

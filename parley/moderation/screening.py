@@ -9,6 +9,7 @@ or so after it appeared. Moderators and the post's author skip all of this.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 
@@ -27,6 +28,7 @@ from parley.moderation.signals.base import Result, Settings, Subject
 # Comments shorter than this are too alike across languages to call translations of each other.
 TWIN_MIN_WORDS = 8
 _LINK = re.compile(r'<a href="(?:https?:|mailto:|www\.)', re.IGNORECASE)
+_HREF = re.compile(r'<a href="((?:https?:|mailto:|www\.)[^"]*)"', re.IGNORECASE)
 
 
 def subject_of(comment: Comment, level: str) -> Subject:
@@ -41,6 +43,9 @@ def subject_of(comment: Comment, level: str) -> Subject:
         author_trust=level,
         links=len(_LINK.findall(own_html)),
         created_at=comment.created_at,
+        urls=tuple(html.unescape(url) for url in _HREF.findall(own_html)),
+        website=comment.author_website,
+        ip=comment.ip_address or "",
     )
 
 
@@ -126,6 +131,48 @@ def screen(comment: Comment) -> Callable[[Comment], None] | None:
             from parley.moderation.tasks import score_comment
 
             transaction.on_commit(lambda: score_comment.enqueue(saved.pk))
+
+    return after_save
+
+
+def screen_edit(comment: Comment) -> Callable[[Comment], None] | None:
+    """The screener discussion.actions calls with each comment being edited: the fast
+    signals look at the new words, and a published comment they hold is hidden again until
+    a moderator decides (an edit that adds shop links to a published comment)."""
+    rules = policy.for_post(comment.thread.post_id)
+    level = people.trust(comment, trusted_after=rules.trusted_after)
+    if level == people.STAFF:
+        return None
+    subject = subject_of(comment, level)
+    inline = [signal for signal in active() if signal.inline]
+    results = [result for signal in inline for result in signal.score(subject, settings_of(rules))]
+    reasons = [reason for result in results if result.hold for reason in result.reasons or []]
+    before = comment.status
+    if reasons and before == Comment.Status.PUBLISHED:
+        comment.status = Comment.Status.PENDING
+
+    def after_save(saved: Comment) -> None:
+        for signal in inline:
+            signal.remember(subject, saved.pk)
+        screening, _created = Screening.objects.get_or_create(comment=saved)
+        scores = {**screening.scores, **as_scores(results)}
+        screening.scores = scores
+        fields = ["scores"]
+        if reasons:
+            earlier = [screening.summary.removeprefix("held: ")] if screening.held else []
+            screening.held = True
+            screening.summary = summary_of(list(dict.fromkeys([*earlier, *reasons])))
+            fields += ["held", "summary"]
+        screening.save(update_fields=fields)
+        if reasons and before == Comment.Status.PUBLISHED:
+            record(
+                Decision.Action.HOLD,
+                comment=saved,
+                reason=summary_of(reasons) + " (after an edit)",
+                scores=scores,
+                before=before,
+                after=saved.status,
+            )
 
     return after_save
 

@@ -249,13 +249,13 @@ def _state() -> tuple[int, object]:
     return found["count"], found["newest"]
 
 
-def _list_patterns(row: WordList) -> list[re.Pattern[str]]:
-    """A stored list as few patterns as possible: its words and phrases in one, then each
-    regular expression. An entry that does not compile (stored some other way than save())
-    is skipped."""
+def compiled(entries: str, *, where: str = "") -> list[re.Pattern[str]]:
+    """A list as few patterns as possible: its words and phrases in one, then each regular
+    expression. An entry that does not compile (stored some other way than save()) is
+    skipped, with a warning naming `where`."""
     words: list[str] = []
     patterns: list[re.Pattern[str]] = []
-    for number, line in _entries(row.entries):
+    for number, line in _entries(entries):
         if not _is_pattern(line):
             if folded := _plain(line):
                 words.append(folded)
@@ -263,8 +263,12 @@ def _list_patterns(row: WordList) -> list[re.Pattern[str]]:
         try:
             patterns.append(_compile(number, line))
         except Invalid as error:
-            log.warning("Word list %r (%s): %s", row.language, row.kind, error.message)
+            log.warning("Word list %s: %s", where, error.message)
     return ([_words_pattern(words)] if words else []) + patterns
+
+
+def _list_patterns(row: WordList) -> list[re.Pattern[str]]:
+    return compiled(row.entries, where=f"{row.language!r} ({row.kind})")
 
 
 def _load(state: tuple[int, object]) -> _Loaded:

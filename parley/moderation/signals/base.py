@@ -25,6 +25,9 @@ class Subject:
     author_trust: str  # "guest", "verified", "trusted" or "staff"
     links: int  # links in the comment's own words
     created_at: datetime
+    urls: tuple[str, ...] = ()  # where those links go, in order
+    website: str = ""  # the website the commenter signed with
+    ip: str = ""  # the address the comment came from, "" when unknown
 
 
 @dataclass(frozen=True)
