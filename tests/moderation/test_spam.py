@@ -116,11 +116,11 @@ def test_readers_links_to_sources_stay_published(client, thread, body):
 @pytest.mark.parametrize(
     "body",
     [
-        "Ganhe R$ 300 por dia sem sair de casa! Chama no zap +55 11 5555-0123",
-        "Zaradite 500 evra nedeljno, rad od kuce! Pisite na whatsapp +381 64 555 0123",
+        "Ganhe R$ 300 por dia sem sair de casa! Chama no zap +44 7700 900123",
+        "Zaradite 500 evra nedeljno, rad od kuce! Pisite na whatsapp +44 7700 900456",
         "Заработок в интернете от 5000 руб в день! Пишите в телеграм @example_bot",
-        "Geld verdienen von zu Hause: 500 € am Tag! WhatsApp +49 151 5550 1234",
-        "Gana dinero desde casa, 100 $ al día. Escríbenos al WhatsApp +34 600 555 123",
+        "Geld verdienen von zu Hause: 500 € am Tag! WhatsApp +1 555 0142",
+        "Gana dinero desde casa, 100 $ al día. Escríbenos al WhatsApp +1 (555) 0199",
     ],
 )
 def test_sales_talk_with_a_phone_number_or_messenger_is_held_without_a_link(client, thread, body):

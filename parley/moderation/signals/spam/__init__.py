@@ -17,6 +17,8 @@ evidence, each kind counted once:
 - two links or more to one site: 0.4;
 - links and almost no words of one's own (three words or fewer): 0.5;
 - a link to the commenter's own website or e-mail domain: 0.3;
+- a price ("$9.99", "990 din"): 0.3; a discount or bonus in per cent ("20% off",
+  "bonus 300%"): 0.4; arrows or emoji pointing at the offer (👉, >>>, 🔥): 0.3;
 - three exclamation marks or more: 0.2;
 - an earlier comment of the same commenter held as spam or marked as spam: 0.5.
 
@@ -37,7 +39,7 @@ from urllib.parse import parse_qsl, urlsplit
 from parley.moderation import people, wordlists
 from parley.moderation.signals.base import Result, Settings, Signal, Subject
 
-HOLD_AT = 1.0
+HOLD_AT = 0.9
 REASON = "looks like spam"
 RESULT = "link_spam"
 EVIDENCE = "link_spam_evidence"
@@ -46,6 +48,9 @@ PHRASE_WEIGHT, PHRASES_AT_MOST = 0.5, 1.0
 WORD_WEIGHT, WORDS_AT_MOST = 0.2, 0.4
 MONEY_WEIGHT = 0.6
 CONTACT_WEIGHT = 0.4
+PERCENT_OFF_WEIGHT = 0.4
+PRICE_WEIGHT = 0.3
+POINTING_WEIGHT = 0.3
 PRAISE_WEIGHT = 0.4
 SHOP_LINK_WEIGHT = 0.4
 REFERRAL_WEIGHT = 0.3
@@ -109,7 +114,28 @@ join now
 buy followers
 seo services
 payday loans
+no credit check
 /\b100\s*% (?:bonus|guaranteed|free)\b/
+link in bio
+backlinks
+backlink
+seo backlinks
+/\b(?:code|codigo|código|kod|kodom|gutscheincode|rabattcode|cupom|cupón)\s+[a-z]+\d+\b/
+/промокод\w*\s+[a-z]+\d+\b/
+no experience needed
+no experience required
+top quality
+essay writer
+essay writing
+no plagiarism
+bitcoin doubler
+recover lost
+zero down
+/\$\s?0 down/
+free quote
+free estimate
+/\b(?:buy|get)\b[^.!?\n]{0,30}\b(?:followers|likes|subscribers)\b/
+/\b(?:replica|replicas)\b/
 # Portuguese
 frete grátis
 entrega grátis
@@ -139,6 +165,15 @@ primeiro depósito
 lucro garantido
 confira nossa loja
 visite nossa loja
+sem experiência
+sem plágio
+réplica
+réplicas
+sem entrada
+simulação grátis
+orçamento grátis
+/\bcompre\b[^.!?\n]{0,30}\bseguidores\b/
+/\b(?:corretora|broker)s? falsa/
 # Serbian, Croatian, Bosnian (Latin; diacritics optional)
 besplatna dostava
 besplatnu dostavu
@@ -167,6 +202,19 @@ kazino
 bonus dobrodošlice
 prvi depozit
 garantovana zarada
+bez iskustva
+bez plagijata
+replike
+replika
+backlinkove
+vrhunski kvalitet
+bez učešća
+besplatna procjena
+besplatna procena
+link u biografiji
+/\bkupite\b[^.!?\n]{0,30}\bpratioc\w*/
+/udvostru\w* (?:svoj )?bitcoin\w*/
+/pozajmic\w* bez provere/
 # Russian
 /бесплатн\w* доставк\w*/
 /лучш\w* цен\w*/
@@ -187,6 +235,21 @@ garantovana zarada
 /переходите по ссылке/
 /пишите в (?:телеграм\w*|личку|whatsapp|вотсап)/
 /гарантированн\w* доход\w*/
+/без опыта/
+/вечн\w* ссылк\w*/
+/продвижени\w* сайт\w*/
+/антиплагиат\w*/
+/на заказ/
+/реплик\w*/
+/люкс\w* качеств\w*/
+/без первого взноса/
+/расч[её]т бесплатно/
+/накрутк\w*/
+/удвоени\w* биткоин\w*/
+/куп\w* диплом\w*/
+/верн\w* деньги/
+/мошенническ\w* брокер\w*/
+/ссылка в (?:профиле|био)/
 # German
 kostenloser versand
 versandkostenfrei
@@ -209,6 +272,17 @@ willkommensbonus
 ersteinzahlung
 klicken sie hier
 besuchen sie unseren shop
+keine erfahrung nötig
+plagiatsfrei
+replika
+top-qualität
+ohne anzahlung
+kostenlose berechnung
+link in der bio
+/\bfollower\w* kaufen/
+/bitcoin[ -]?verdoppler/
+/betrugsbroker\w*/
+ohne schufa
 # Spanish
 envío gratis
 envío gratuito
@@ -230,6 +304,17 @@ bono de bienvenida
 primer depósito
 haz clic aquí
 visita nuestra tienda
+sin experiencia
+sin plagio
+réplicas
+calidad aaa
+sin entrada
+estudio gratis
+enlace en la bio
+/\bcompra\b[^.!?\n]{0,30}\bseguidores\b/
+/duplicador de bitcoin/
+/br[oó]ker falso/
+sin aval
 """
 
 WORDS = r"""
@@ -251,6 +336,8 @@ luxury
 preço
 preços
 oferta
+grátis
+empréstimo
 ofertas
 desconto
 loja
@@ -280,6 +367,25 @@ precios
 descuento
 descuentos
 tienda
+gratis
+préstamo
+préstamos
+loan
+loans
+bitcoin
+btc
+crypto
+kripto
+kredit
+/крипт\w*/
+/биткоин\w*/
+/бесплатн\w*/
+/займ\w*/
+/недорог\w*/
+besplatno
+besplatan
+kostenlos
+kostenlose
 """
 
 PRAISE = r"""
@@ -324,6 +430,10 @@ viber
 dm me
 pm me
 inbox me
+no direct
+/\b(?:dm|direct|insta|instagram|telegram|telegu)\b[^.!?\n]{0,20}@\w{3,}/
+/@\w{3,} (?:on|no|na|auf|en|в) (?:telegram|instagram|insta|телеграм\w*)/
+/пиш\w* в (?:директ|телег\w*|личк\w*)/
 """
 
 # Money by the day, week or month: "$5,000 a week", "R$ 3.000 por dia", "500 € am Tag".
@@ -334,6 +444,18 @@ _MONEY = re.compile(
     r"(?:day|week|month|hour|dia|semana|mes|tag|woche|monat|stunde|день|неделю|месяц|час|"
     r"dan|dnevno|nedeljno|mesecno|mjesecno|hora)\b"
 )
+# A price: "$9.99", "R$ 29,90", "990 din", "9,99 €".
+_PRICE = re.compile(
+    r"(?:[$€£₽]|r\$|us\$)\s?\d|\d[\d.,]*\s?(?:[€£₽]|eur|din|dinara|reais|руб\w*)(?!\w)"
+)
+# A discount or bonus in per cent: "20% off", "bonus 300%", "popust 60%", "скидка 50%".
+_OFF = (
+    r"(?:off|de desconto|desconto|popust\w*|скидк\w*|rabatt|de descuento|descuento|bonus|"
+    r"bonus\w*|bono|бонус\w*|willkommensbonus|günstiger|gunstiger|jeftinije|дешевле)"
+)
+_PERCENT_OFF = re.compile(rf"\d+\s?%\s?{_OFF}(?!\w)|(?<!\w){_OFF}\s(?:\w+\s){{0,2}}\d+\s?%")
+# Arrows and emoji pointing at an offer.
+_POINTING = re.compile("👉|>>>|➡|🔥|🚀|💰|💸|🤑")
 # A phone number in international form: "+55 11 5555-0199", "+7 (900) 555-01-99".
 _PHONE = re.compile(r"(?<![\w+])\+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4}(?![\w])")
 # Messengers' links.
@@ -433,7 +555,7 @@ def _own_domains(subject: Subject) -> set[str]:
 def evidence(subject: Subject) -> tuple[float, list[str], bool]:
     """(score, evidence in words, whether it has a way to reach the spammer: a link, a phone
     number or a messenger). What the commenter has done before is not looked at here."""
-    text = wordlists.Folded(subject.text)
+    text = wordlists.Folded(_URLISH.sub(" ", subject.text))
     words = lexicon()
     found: list[tuple[float, str]] = []
 
@@ -447,6 +569,12 @@ def evidence(subject: Subject) -> tuple[float, list[str], bool]:
         found.append((weight, "sales words: " + ", ".join(f"“{w}”" for w in sales)))
     if _MONEY.search(text.folded):
         found.append((MONEY_WEIGHT, "money by the day, week or month"))
+    if _PERCENT_OFF.search(text.folded):
+        found.append((PERCENT_OFF_WEIGHT, "a discount or bonus in per cent"))
+    if _PRICE.search(text.folded):
+        found.append((PRICE_WEIGHT, "a price"))
+    if _POINTING.search(subject.text):
+        found.append((POINTING_WEIGHT, "arrows or emoji pointing at the offer"))
 
     hosts = [_host(url) for url in subject.urls]
     messenger = any(host in _MESSENGER_HOSTS for host in hosts)
