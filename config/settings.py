@@ -213,3 +213,5 @@ LOGGING = {
 
 # Request bodies beyond this are refused with 413 before anything is parsed.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# A bulk decision in the moderation queue sends two fields per comment, for up to 1,000.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_100

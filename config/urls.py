@@ -10,3 +10,5 @@ urlpatterns = [
     path("", include("parley.moderation.urls")),
     path("", include("parley.web.urls")),
 ]
+
+handler400 = "parley.web.errors.bad_request"

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, Max, Q, When
+from django.db.models import Case, F, Max, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
@@ -697,6 +697,36 @@ def set_comment_status(
         )
         transaction.on_commit(lambda: signals.comment_edited.send(Comment, comment=current))
     return current
+
+
+def set_comments_status(comments: list[Comment], status: str, *, by: User) -> list[Comment]:
+    """Publish, hold or reject many comments at once, in a fixed number of queries; counts
+    follow. The caller locks the comments (select_for_update) in its transaction and has
+    checked that each still has the status its moderator saw; deleted comments are refused.
+    Returns the comments whose status changed; comments_status_changed is sent after commit."""
+    if not by.moderates:
+        raise Forbidden(_("Only moderators can change a comment's status."), code="not_moderator")
+    published = Comment.Status.PUBLISHED
+    if status not in (published, Comment.Status.PENDING, Comment.Status.REJECTED):
+        raise Invalid(_("“%(status)s” is not a comment status.") % {"status": status})
+    if any(comment.is_deleted for comment in comments):
+        raise Invalid(_("This comment was deleted."), code="deleted")
+    changing = [comment for comment in comments if comment.status != status]
+    if not changing:
+        return []
+    deltas: dict[int, int] = {}
+    for comment in changing:
+        delta = (status == published) - (comment.status == published)
+        deltas[comment.thread_id] = deltas.get(comment.thread_id, 0) + delta
+        comment.status = status
+    Comment.objects.filter(pk__in=[comment.pk for comment in changing]).update(status=status)
+    by_thread = [When(pk=thread_id, then=Value(delta)) for thread_id, delta in deltas.items()]
+    Thread.objects.filter(pk__in=deltas).update(
+        comment_count=F("comment_count") + Case(*by_thread, default=Value(0)),
+        version=F("version") + 1,
+    )
+    transaction.on_commit(lambda: signals.comments_status_changed.send(Comment, comments=changing))
+    return changing
 
 
 def _check_expected(current: Comment, expected: str) -> None:

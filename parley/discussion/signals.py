@@ -5,3 +5,4 @@ from django.dispatch import Signal
 comment_posted = Signal()  # comment=
 comment_edited = Signal()  # comment=
 comment_deleted = Signal()  # comment=
+comments_status_changed = Signal()  # comments= (many at once, set_comments_status)

@@ -19,6 +19,9 @@ class LanguageConfig(AppConfig):
         signals.comment_posted.connect(hooks.comment_posted, dispatch_uid="language-posted")
         signals.comment_edited.connect(hooks.comment_edited, dispatch_uid="language-edited")
         signals.comment_deleted.connect(hooks.comment_deleted, dispatch_uid="language-deleted")
+        signals.comments_status_changed.connect(
+            hooks.comments_status_changed, dispatch_uid="language-status-changed"
+        )
         post_save.connect(hooks.document_saved, sender=SourceDocument, dispatch_uid="lang-doc")
         post_save.connect(hooks.post_saved, sender=Post, dispatch_uid="lang-post")
         post_delete.connect(hooks.objects_deleted, sender=SourceDocument, dispatch_uid="lang-d")

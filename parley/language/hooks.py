@@ -36,6 +36,15 @@ def comment_edited(sender, comment: Comment, **kwargs) -> None:
         _translate_early(comment)
 
 
+def comments_status_changed(sender, comments: list[Comment], **kwargs) -> None:
+    """Many comments decided at once: translate the published ones early, a call per language."""
+    published = [c for c in comments if c.language and c.status == Comment.Status.PUBLISHED]
+    for target in settings.PARLEY_TRANSLATE_INTO:
+        wanted = [comment for comment in published if comment.language != target]
+        if wanted:
+            translations.for_reader(Translation.Kind.COMMENT, wanted, target)
+
+
 def comment_deleted(sender, comment: Comment, **kwargs) -> None:
     translations.forget(Translation.Kind.COMMENT, comment.pk)
 

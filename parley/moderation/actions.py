@@ -3,6 +3,7 @@ appended to the log in the same transaction."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
@@ -16,7 +17,7 @@ from parley.discussion import quotes
 from parley.discussion.models import Comment
 from parley.lib.errors import Conflict, Forbidden, Invalid
 from parley.moderation import bans, people, policy
-from parley.moderation.log import record
+from parley.moderation.log import entry, record, record_many
 from parley.moderation.models import Ban, Decision, Example, Flag, Screening
 
 Status = Comment.Status
@@ -112,6 +113,153 @@ def decide(
                 lambda: retrain.using(run_after=timezone.now() + RETRAIN_AFTER).enqueue()
             )
     return current
+
+
+# The most comments one bulk decision may take: a queue page selected, a thousand times over.
+MAX_AT_ONCE = 1000
+# Decisions taken in a fixed number of queries (deleting and banning go one by one).
+IN_BULK = (Decision.Action.APPROVE, Decision.Action.REJECT, Decision.Action.SPAM)
+
+
+@dataclass
+class Outcome:
+    """What a bulk decision did: the comments decided, and why the others were not."""
+
+    done: list[int] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def check_at_once(count: int) -> None:
+    if count == 0:
+        raise Invalid(_("Select at least one comment."), field="comment")
+    if count > MAX_AT_ONCE:
+        raise Invalid(
+            _(
+                "You selected %(n)s comments; one decision can take at most %(max)s. "
+                "Decide on them in parts."
+            )
+            % {"n": f"{count:,}", "max": f"{MAX_AT_ONCE:,}"},
+            field="comment",
+            code="too_many",
+        )
+
+
+def _conflict_message(comment: Comment, last: Decision | None) -> str:
+    if last is not None:
+        return _("%(who)s already %(what)s comment #%(id)s at %(when)s.") % {
+            "who": last.actor_name,
+            "what": last.get_action_display(),
+            "id": comment.pk,
+            "when": timezone.localtime(last.created_at).strftime("%H:%M"),
+        }
+    return _("Comment #%(id)s is no longer what you saw: it is now %(now)s; reload.") % {
+        "id": comment.pk,
+        "now": comment.get_status_display().lower(),
+    }
+
+
+def decide_many(
+    wanted: list[tuple[str, str]],
+    action: str,
+    *,
+    by: User,
+    category: str = "",
+    reason: str = "",
+) -> Outcome:
+    """Approve, reject or mark as spam many comments at once: `wanted` holds (comment id as
+    sent, the status the moderator saw) pairs, at most MAX_AT_ONCE.
+
+    One transaction and a fixed number of queries, however many comments. Every comment is
+    either decided or named in the outcome: a conflict (someone decided it meanwhile, the
+    same answer decide() gives) or an error (no such comment, a deleted one). Decisions
+    teach the classifier as decide()'s do, with one retraining after commit.
+    """
+    by = _moderator(by)
+    check_at_once(len(wanted))
+    if action not in IN_BULK:
+        raise Invalid(_("“%(action)s” is not a decision.") % {"action": action}, field="action")
+    if action == Decision.Action.SPAM:
+        category = "spam"
+    if action == Decision.Action.REJECT and category and category not in REJECT_REASONS:
+        raise Invalid(_("Pick a reason from the list."), field="category")
+    outcome = Outcome()
+    expected: dict[int, str] = {}
+    for raw, seen in wanted:
+        if not raw.isdigit():
+            outcome.errors.append(_("“%(id)s” is not a comment number.") % {"id": raw[:20]})
+        elif seen not in Status.values:
+            outcome.errors.append(
+                _("The status you saw of comment #%(id)s is missing; reload the queue.")
+                % {"id": raw}
+            )
+        else:
+            expected.setdefault(int(raw), seen)
+    target = OUTCOME[action]
+    label = str(REJECT_REASONS.get(category, "")) if category else ""
+    why = " · ".join(part for part in (label, reason.strip()) if part)
+    learned = "civil" if action == Decision.Action.APPROVE else category
+    with transaction.atomic():
+        found = Comment.objects.select_for_update().filter(pk__in=expected).order_by("pk")
+        comments = {comment.pk: comment for comment in found}
+        fresh, stale = [], []
+        for pk, seen in expected.items():
+            comment = comments.get(pk)
+            if comment is None:
+                outcome.errors.append(_("Comment #%(id)s does not exist.") % {"id": pk})
+            elif comment.status != seen:
+                stale.append(comment)
+            elif comment.is_deleted:
+                outcome.errors.append(_("Comment #%(id)s was deleted.") % {"id": pk})
+            else:
+                fresh.append(comment)
+        if stale:
+            last: dict[int, Decision] = {}
+            earlier = Decision.objects.filter(comment_id__in=[c.pk for c in stale])
+            for decision in earlier.exclude(actor_name="").order_by("-created_at", "-id"):
+                last.setdefault(decision.comment_id or 0, decision)
+            outcome.conflicts = [_conflict_message(c, last.get(c.pk)) for c in stale]
+        if not fresh:
+            return outcome
+        ids = [comment.pk for comment in fresh]
+        scores = dict(
+            Screening.objects.filter(comment_id__in=ids).values_list("comment_id", "scores")
+        )
+        discussion.set_comments_status(fresh, target, by=by)
+        Screening.objects.filter(comment_id__in=ids).update(review=False)
+        record_many(
+            [
+                entry(
+                    action,
+                    by=by,
+                    comment=comment,
+                    reason=why,
+                    scores=scores.get(comment.pk, {}),
+                    before=expected[comment.pk],
+                    after=target,
+                )
+                for comment in fresh
+            ]
+        )
+        if learned:
+            Example.objects.bulk_create(
+                Example(
+                    text=quotes.own_text(comment.body_html) or comment.body,
+                    language=comment.language,
+                    category=learned,
+                    comment_id=comment.pk,
+                    decided_by=by.public_name,
+                )
+                for comment in fresh
+                if comment.body
+            )
+            from parley.moderation.tasks import retrain
+
+            transaction.on_commit(
+                lambda: retrain.using(run_after=timezone.now() + RETRAIN_AFTER).enqueue()
+            )
+        outcome.done = ids
+    return outcome
 
 
 def ban_author(

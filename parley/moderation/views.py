@@ -93,20 +93,72 @@ def queue_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 @_moderators_only
 def decide(request: HttpRequest) -> HttpResponse:
-    """One decision on one comment, or the same decision on every selected comment."""
+    """One decision on one comment, or the same decision on every selected comment (at most
+    actions.MAX_AT_ONCE): approvals and rejections in one transaction, the rest one by one."""
     action = request.POST.get("action", "")
     ids = request.POST.getlist("comment")
-    done, conflicts, errors = 0, [], []
     if not ids:
         messages.error(request, _("Select at least one comment."))
         return HttpResponseRedirect(_back(request, reverse("moderation-queue")))
-    for raw in ids[:200]:
+    try:
+        actions.check_at_once(len(ids))
+        if action in actions.IN_BULK:
+            outcome = actions.decide_many(
+                [(raw, request.POST.get(f"expected-{raw}", "")) for raw in ids],
+                action,
+                by=_me(request),
+                category=request.POST.get("category", ""),
+                reason=request.POST.get("reason", ""),
+            )
+        else:
+            outcome = _one_by_one(request, action, ids)
+    except ActionError as error:
+        return render(
+            request,
+            "parley/error.html",
+            {"title": _("Nothing was changed"), "message": error.message},
+            status=error.status,
+        )
+    if outcome.done:
+        messages.success(
+            request,
+            _("Done for %(n)s comment(s): %(action)s.")
+            % {"n": len(outcome.done), "action": dict(Decision.Action.choices).get(action, action)},
+        )
+    problems = _at_most(outcome.conflicts) + _at_most(outcome.errors)
+    if problems and not outcome.done:
+        # Nothing happened: answer with the reason and a status that says so.
+        return render(
+            request,
+            "parley/error.html",
+            {"title": _("Nothing was changed"), "message": " ".join(problems)},
+            status=409 if outcome.conflicts else 400,
+        )
+    for message in problems:
+        messages.error(request, message)
+    return HttpResponseRedirect(_back(request, reverse("moderation-queue")))
+
+
+SHOWN_AT_MOST = 10  # messages of one kind after a bulk decision; the rest are counted
+
+
+def _at_most(lines: list[str]) -> list[str]:
+    if len(lines) <= SHOWN_AT_MOST:
+        return lines
+    more = len(lines) - SHOWN_AT_MOST
+    return [*lines[:SHOWN_AT_MOST], _("…and %(n)s more like these.") % {"n": f"{more:,}"}]
+
+
+def _one_by_one(request: HttpRequest, action: str, ids: list[str]) -> actions.Outcome:
+    """Deleting, banning and time-outs: each comment in its own transaction."""
+    outcome = actions.Outcome()
+    for raw in ids:
         if not raw.isdigit():
-            errors.append(_("“%(id)s” is not a comment number.") % {"id": raw})
+            outcome.errors.append(_("“%(id)s” is not a comment number.") % {"id": raw[:20]})
             continue
         comment = Comment.objects.select_related("thread__post").filter(pk=int(raw)).first()
         if comment is None:
-            errors.append(_("Comment #%(id)s does not exist.") % {"id": raw})
+            outcome.errors.append(_("Comment #%(id)s does not exist.") % {"id": raw})
             continue
         expected = request.POST.get(f"expected-{raw}", "")
         try:
@@ -129,29 +181,12 @@ def decide(request: HttpRequest) -> HttpResponse:
                     category=request.POST.get("category", ""),
                     reason=request.POST.get("reason", ""),
                 )
-            done += 1
+            outcome.done.append(comment.pk)
         except Conflict as conflict:
-            conflicts.append(conflict.message)
+            outcome.conflicts.append(conflict.message)
         except ActionError as error:
-            errors.append(error.message)
-    if done:
-        messages.success(
-            request,
-            _("Done for %(n)s comment(s): %(action)s.")
-            % {"n": done, "action": dict(Decision.Action.choices).get(action, action)},
-        )
-    for message in conflicts + errors:
-        messages.error(request, message)
-    if (conflicts or errors) and not done:
-        # Nothing happened: answer with the reason and a status that says so.
-        status = 409 if conflicts else 400
-        return render(
-            request,
-            "parley/error.html",
-            {"title": _("Nothing was changed"), "message": " ".join(conflicts + errors)},
-            status=status,
-        )
-    return HttpResponseRedirect(_back(request, reverse("moderation-queue")))
+            outcome.errors.append(error.message)
+    return outcome
 
 
 def _days(raw: str) -> float | None:
@@ -227,15 +262,19 @@ def bans_page(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @_moderators_only
 def words_page(request: HttpRequest) -> HttpResponse:
+    import parley.moderation.wordlists as wordlists
+
     form: dict[str, str] = {}
     status = 200
     if request.method == "POST":
         form = {k: request.POST.get(k, "") for k in ("language", "kind", "entries")}
-        import parley.moderation.wordlists as wordlists
 
         try:
-            wordlists.save(form["language"], form["kind"], form["entries"], by=_me(request))
-            messages.success(request, _("The word list was saved."))
+            saved = wordlists.save(form["language"], form["kind"], form["entries"], by=_me(request))
+            if saved is None:
+                messages.success(request, _("The word list is empty now: it was removed."))
+            else:
+                messages.success(request, _("The word list was saved."))
             return HttpResponseRedirect(reverse("moderation-words"))
         except ActionError as error:
             form["error"] = error.message
@@ -247,6 +286,11 @@ def words_page(request: HttpRequest) -> HttpResponse:
             "lists": WordList.objects.order_by("language", "kind"),
             "form": form,
             "kinds": WordList.Kind.choices,
+            "limits": {
+                "entries": f"{wordlists.MAX_ENTRIES:,}",
+                "entry": wordlists.MAX_ENTRY_LENGTH,
+                "length": f"{wordlists.MAX_LENGTH:,}",
+            },
         },
         status=status,
     )

@@ -12,6 +12,7 @@ updated_at (and the number of lists) is checked at most every CHECK_EVERY second
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 import threading
@@ -21,10 +22,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import accumulate
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Count, Max
+from django.utils.translation import gettext as _
 
 from parley.language.names import canonical
 from parley.lib.errors import Invalid
@@ -35,9 +37,15 @@ if TYPE_CHECKING:
     from parley.accounts.models import User
 
 log = logging.getLogger(__name__)
+# The standard library's own parser of regular expressions (re._parser has no type stubs).
+_parser: Any = importlib.import_module("re._parser")
+_constants: Any = importlib.import_module("re._constants")
 
 MAX_ENTRIES = 2000
 MAX_ENTRY_LENGTH = 200
+# The whole list as typed, notes included: 60,000 characters fit the site's 256 KB limit on
+# a form even in scripts of four bytes a character.
+MAX_LENGTH = 60_000
 CHECK_EVERY = 2.0  # seconds between checks for changed lists
 
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
@@ -133,31 +141,77 @@ def _words_pattern(entries: Iterable[str]) -> re.Pattern[str]:
 
 def _compile(number: int, line: str) -> re.Pattern[str]:
     """One entry, `line` already stripped; raises Invalid naming the line."""
-    shown = f"Line {number}: “{line}”"
+    shown = _("Line %(n)s: “%(entry)s”") % {"n": number, "entry": line}
     if len(line) > MAX_ENTRY_LENGTH:
         raise Invalid(
-            f"Line {number} is {len(line):,} characters long; an entry may have at most "
-            f"{MAX_ENTRY_LENGTH}.",
+            _("Line %(n)s is %(length)s characters long; an entry may have at most %(max)s.")
+            % {"n": number, "length": f"{len(line):,}", "max": MAX_ENTRY_LENGTH},
             field="entries",
         )
     if _is_pattern(line):
         source = line[1:-1]
         if not source:
-            raise Invalid(f"{shown} is an empty pattern.", field="entries")
+            raise Invalid(_("%(line)s is an empty pattern.") % {"line": shown}, field="entries")
         try:
             re.compile(source, re.IGNORECASE)  # errors at the positions the person wrote
             pattern = re.compile(_fold_pattern(source), re.IGNORECASE)
         except re.error as error:
-            raise Invalid(f"{shown} is not a valid pattern ({error}).", field="entries") from None
+            raise Invalid(
+                _("%(line)s is not a valid pattern (%(error)s).") % {"line": shown, "error": error},
+                field="entries",
+            ) from None
         if pattern.search("") is not None:
             raise Invalid(
-                f"{shown} matches empty text, so it would match every comment.", field="entries"
+                _("%(line)s matches empty text, so it would match every comment.")
+                % {"line": shown},
+                field="entries",
+            )
+        if _repeats_a_repetition(_parser.parse(source).data):
+            raise Invalid(
+                _(
+                    "%(line)s repeats a repetition, as in (a+)+: on some comments it would "
+                    "take minutes to search. Write it without the outer repetition."
+                )
+                % {"line": shown},
+                field="entries",
             )
         return pattern
     folded = _plain(line)
     if not folded:
-        raise Invalid(f"{shown} has nothing to match once accents are set aside.", field="entries")
+        raise Invalid(
+            _("%(line)s has nothing to match once accents are set aside.") % {"line": shown},
+            field="entries",
+        )
     return _words_pattern([folded])
+
+
+def _repeats_a_repetition(items: list, inside: bool = False) -> bool:
+    """Whether a parsed pattern repeats something that itself repeats without bound, as
+    (a+)+ or (\\w+\\s?)*: such patterns take exponential time on text that almost matches."""
+    repeat_ops = {_constants.MAX_REPEAT, _constants.MIN_REPEAT}
+    if hasattr(_constants, "POSSESSIVE_REPEAT"):
+        repeat_ops.add(_constants.POSSESSIVE_REPEAT)
+    for op, value in items:
+        if op in repeat_ops:
+            _low, high, sub = value
+            unbounded = high is _constants.MAXREPEAT
+            if inside and unbounded:
+                return True
+            if _repeats_a_repetition(list(sub), inside or unbounded or high > 1):
+                return True
+        elif op is _constants.SUBPATTERN:
+            if _repeats_a_repetition(list(value[-1]), inside):
+                return True
+        elif op is _constants.BRANCH:
+            if any(_repeats_a_repetition(list(branch), inside) for branch in value[1]):
+                return True
+        elif op in (_constants.ASSERT, _constants.ASSERT_NOT):
+            if _repeats_a_repetition(list(value[1]), inside):
+                return True
+        elif op is _constants.ATOMIC_GROUP:
+            if _repeats_a_repetition(list(value), inside):
+                return True
+    return False
 
 
 def _entries(entries: str) -> list[tuple[int, str]]:
@@ -175,10 +229,25 @@ def parse(entries: str) -> list[re.Pattern[str]]:
 
     Raises Invalid (field "entries") for a list that is too long, an entry that is too long
     and a regular expression that does not compile or matches empty text."""
+    if len(entries) > MAX_LENGTH:
+        raise Invalid(
+            _(
+                "The list is %(length)s characters long; a list may have at most %(max)s "
+                "(%(entries)s entries of %(entry)s characters at most)."
+            )
+            % {
+                "length": f"{len(entries):,}",
+                "max": f"{MAX_LENGTH:,}",
+                "entries": f"{MAX_ENTRIES:,}",
+                "entry": MAX_ENTRY_LENGTH,
+            },
+            field="entries",
+        )
     lines = _entries(entries)
     if len(lines) > MAX_ENTRIES:
         raise Invalid(
-            f"The list has {len(lines):,} entries; at most {MAX_ENTRIES:,} are allowed.",
+            _("The list has %(n)s entries; at most %(max)s are allowed.")
+            % {"n": f"{len(lines):,}", "max": f"{MAX_ENTRIES:,}"},
             field="entries",
         )
     return [_compile(number, line) for number, line in lines]
@@ -187,23 +256,30 @@ def parse(entries: str) -> list[re.Pattern[str]]:
 # -- saving -------------------------------------------------------------------------------------
 
 
-def save(language: str, kind: str, entries: str, *, by: User) -> WordList:
-    """Replace one list (validated first: on an error nothing changes) and log the change.
+def save(language: str, kind: str, entries: str, *, by: User) -> WordList | None:
+    """Replace one list (validated first: on an error nothing changes) and log the change;
+    an empty list (nothing but blank lines) removes the list.
 
     `language` is "" for every language, or a code such as "pt"; "sr", "hr" and "bs" are
     stored as their group "hbs", the code comments of those languages carry."""
     code = (language or "").strip().lower()
     if code and not _LANGUAGE.fullmatch(code):
         raise Invalid(
-            f"“{language.strip()}” is not a language code: use a two- or three-letter code "
-            "such as “pt” or “hbs”, or leave it empty for every language.",
+            _(
+                "“%(code)s” is not a language code: use a two- or three-letter code such as "
+                "“pt” or “hbs”, or leave it empty for every language."
+            )
+            % {"code": language.strip()[:20]},
             field="language",
         )
     code = canonical(code)
     if kind not in WordList.Kind.values:
-        raise Invalid("Choose a list: banned or suspect.", field="kind")
+        raise Invalid(_("Choose a list: banned or suspect."), field="kind")
     count = len(parse(entries))  # line numbers as the person wrote them
     entries = "\n".join(line.rstrip() for line in entries.splitlines()).strip("\n")
+    if not entries.strip():
+        clear(code, kind, by=by)
+        return None
     with transaction.atomic():
         saved, _created = WordList.objects.update_or_create(
             language=code, kind=kind, defaults={"entries": entries}
@@ -219,6 +295,20 @@ def save(language: str, kind: str, entries: str, *, by: User) -> WordList:
         transaction.on_commit(forget)
     forget()
     return saved
+
+
+def clear(code: str, kind: str, *, by: User) -> None:
+    """Remove a list (saving an empty one does this); logged when there was one."""
+    with transaction.atomic():
+        removed, _by_model = WordList.objects.filter(language=code, kind=kind).delete()
+        if removed:
+            record(
+                Decision.Action.WORDS,
+                by=by,
+                reason=f"{kind} words for {code or 'every language'}: cleared",
+            )
+            transaction.on_commit(forget)
+    forget()
 
 
 # -- the lists in use ---------------------------------------------------------------------------

@@ -205,3 +205,13 @@ def test_an_edit_that_stays_civil_stays_published(client, thread):
     comment.refresh_from_db()
     assert comment.status == "published"
     assert not Decision.objects.filter(comment_id=comment.pk, action="hold").exists()
+
+
+def test_every_entry_of_the_shipped_phrase_lists_compiles():
+    """compiled() would skip a broken entry with a warning; parse() names it."""
+    from parley.moderation import wordlists
+    from parley.moderation.signals import spam
+
+    for entries in (spam.PHRASES, spam.WORDS, spam.PRAISE, spam.CONTACTS):
+        lines = [line for line in entries.splitlines() if line.strip()]
+        assert len(wordlists.parse(entries)) == len([x for x in lines if not x.startswith("#")])
