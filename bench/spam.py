@@ -112,15 +112,17 @@ def run(database: Path) -> int:
     rows = [json.loads(line) for line in DATA.read_text().splitlines() if line.strip()]
     subjects = [subject(n, row) for n, row in enumerate(rows)]
     by_language: dict[str, dict[str, int]] = {}
+    by_part: dict[str, dict[str, int]] = {}
     mistakes = []
     for row, item in zip(rows, subjects, strict=True):
         is_spam = row["label"] == "spam"
         was_held, why = held(item)
-        counts = by_language.setdefault(row["lang"], {"comments": 0, "spam": 0, "held": 0, "tp": 0})
-        counts["comments"] += 1
-        counts["spam"] += is_spam
-        counts["held"] += was_held
-        counts["tp"] += is_spam and was_held
+        for key, table in ((row["lang"], by_language), (f"part {row['part']}", by_part)):
+            counts = table.setdefault(key, {"comments": 0, "spam": 0, "held": 0, "tp": 0})
+            counts["comments"] += 1
+            counts["spam"] += is_spam
+            counts["held"] += was_held
+            counts["tp"] += is_spam and was_held
         if is_spam != was_held:
             kind = "missed spam" if is_spam else "held civil"
             mistakes.append({"kind": kind, "lang": row["lang"], "body": row["body"], "why": why})
@@ -136,6 +138,7 @@ def run(database: Path) -> int:
         key: sum(c[key] for c in by_language.values()) for key in ("comments", "spam", "held", "tp")
     }
     metrics = {lang: figures(counts) for lang, counts in sorted(by_language.items())}
+    metrics |= {part: figures(counts) for part, counts in sorted(by_part.items())}
     metrics["all"] = figures(total)
     say()
     say("| language | comments | spam | held | precision | recall |")
