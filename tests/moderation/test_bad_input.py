@@ -263,3 +263,18 @@ def test_an_empty_list_removes_the_list(words):
     assert Decision.objects.first().reason == "banned words for pt: cleared"
     assert words(entries="").status_code == 302  # nothing to remove: nothing logged
     assert Decision.objects.count() == 2
+
+
+def test_comments_approved_in_bulk_are_translated_for_readers_like_one_approved_alone(
+    client, moderator, thread, django_capture_on_commit_callbacks
+):
+    from parley.language.models import Translation
+
+    comments = waiting(thread, 3)
+    Comment.objects.filter(pk__in=[c.pk for c in comments]).update(language="pt")
+    comments = list(Comment.objects.filter(pk__in=[c.pk for c in comments]))
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert decide(client, "approve", comments).status_code == 302
+    asked = Translation.objects.filter(kind="comment", target="en")
+    assert set(asked.values_list("object_id", flat=True)) == {c.pk for c in comments}
