@@ -642,6 +642,63 @@ def delete_comment(
         transaction.on_commit(lambda: signals.comment_deleted.send(Comment, comment=current))
 
 
+def delete_comments(comments: list[Comment], *, by: User) -> None:
+    """A moderator removes many comments at once, as delete_comment() would one after
+    another: those with replies leave a placeholder, the others are removed, and so are
+    placeholders left without replies. The queries grow with the depth of the tree, not with
+    the number of comments. The caller locks the comments (select_for_update) in its
+    transaction and has checked each one's status; comments_deleted is sent after commit."""
+    if not by.moderates:
+        raise Forbidden(_("Only a moderator can delete a comment."), code="not_moderator")
+    if any(comment.is_deleted for comment in comments):
+        raise Invalid(_("This comment was deleted."), code="deleted")
+    if not comments:
+        return
+    deleted = Comment.Status.DELETED
+    removed: dict[int, int] = {}  # thread → published comments no longer shown
+    for comment in comments:
+        published = comment.status == Comment.Status.PUBLISHED
+        removed[comment.thread_id] = removed.get(comment.thread_id, 0) + published
+    kept = [comment.pk for comment in comments if comment.reply_count]
+    if kept:
+        Comment.objects.filter(pk__in=kept).update(
+            status=deleted, body="", body_html="", author_email="", author_website=""
+        )
+        Revision.objects.filter(comment_id__in=kept).delete()
+        Quote.objects.filter(comment_id__in=kept).delete()
+    leaves = [(c.pk, c.parent_id, c.root_id) for c in comments if not c.reply_count]
+    while leaves:
+        Comment.objects.filter(pk__in=[pk for pk, _parent, _root in leaves]).delete()
+        parents: dict[int, int] = {}
+        roots: dict[int, int] = {}
+        for _pk, parent_id, root_id in leaves:
+            if parent_id is not None and root_id is not None:
+                parents[parent_id] = parents.get(parent_id, 0) + 1
+                roots[root_id] = roots.get(root_id, 0) + 1
+        if not parents:
+            break
+        Comment.objects.filter(pk__in=roots).update(
+            subtree_count=F("subtree_count") - _by_pk(roots)
+        )
+        Comment.objects.filter(pk__in=parents).update(
+            reply_count=F("reply_count") - _by_pk(parents)
+        )
+        emptied = Comment.objects.filter(pk__in=parents, status=deleted, reply_count=0)
+        leaves = list(emptied.values_list("pk", "parent_id", "root_id"))
+    Thread.objects.filter(pk__in=removed).update(
+        comment_count=F("comment_count") - _by_pk(removed), version=F("version") + 1
+    )
+    for comment in comments:
+        if comment.reply_count:
+            comment.status, comment.body, comment.body_html = deleted, "", ""
+    transaction.on_commit(lambda: signals.comments_deleted.send(Comment, comments=comments))
+
+
+def _by_pk(values: dict[int, int]) -> Case:
+    """An expression worth values[pk] on each row (0 elsewhere), for one UPDATE of many."""
+    return Case(*[When(pk=pk, then=Value(value)) for pk, value in values.items()], default=0)
+
+
 def _remove_leaf(comment: Comment) -> None:
     """Delete a comment without replies, and placeholders left without replies above it."""
     current: Comment | None = comment
@@ -720,10 +777,8 @@ def set_comments_status(comments: list[Comment], status: str, *, by: User) -> li
         deltas[comment.thread_id] = deltas.get(comment.thread_id, 0) + delta
         comment.status = status
     Comment.objects.filter(pk__in=[comment.pk for comment in changing]).update(status=status)
-    by_thread = [When(pk=thread_id, then=Value(delta)) for thread_id, delta in deltas.items()]
     Thread.objects.filter(pk__in=deltas).update(
-        comment_count=F("comment_count") + Case(*by_thread, default=Value(0)),
-        version=F("version") + 1,
+        comment_count=F("comment_count") + _by_pk(deltas), version=F("version") + 1
     )
     transaction.on_commit(lambda: signals.comments_status_changed.send(Comment, comments=changing))
     return changing

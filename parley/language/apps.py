@@ -22,6 +22,9 @@ class LanguageConfig(AppConfig):
         signals.comments_status_changed.connect(
             hooks.comments_status_changed, dispatch_uid="language-status-changed"
         )
+        signals.comments_deleted.connect(
+            hooks.comments_deleted, dispatch_uid="language-deleted-many"
+        )
         post_save.connect(hooks.document_saved, sender=SourceDocument, dispatch_uid="lang-doc")
         post_save.connect(hooks.post_saved, sender=Post, dispatch_uid="lang-post")
         post_delete.connect(hooks.objects_deleted, sender=SourceDocument, dispatch_uid="lang-d")

@@ -49,6 +49,12 @@ def comment_deleted(sender, comment: Comment, **kwargs) -> None:
     translations.forget(Translation.Kind.COMMENT, comment.pk)
 
 
+def comments_deleted(sender, comments: list[Comment], **kwargs) -> None:
+    """Many comments removed at once: their translations go in one statement."""
+    ids = [comment.pk for comment in comments]
+    Translation.objects.filter(kind=Translation.Kind.COMMENT, object_id__in=ids).delete()
+
+
 def document_saved(sender, instance: SourceDocument, raw: bool = False, **kwargs) -> None:
     if raw:
         return

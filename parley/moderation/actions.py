@@ -117,8 +117,13 @@ def decide(
 
 # The most comments one bulk decision may take: a queue page selected, a thousand times over.
 MAX_AT_ONCE = 1000
-# Decisions taken in a fixed number of queries (deleting and banning go one by one).
-IN_BULK = (Decision.Action.APPROVE, Decision.Action.REJECT, Decision.Action.SPAM)
+# Decisions taken on many comments in one transaction (bans go one by one).
+IN_BULK = (
+    Decision.Action.APPROVE,
+    Decision.Action.REJECT,
+    Decision.Action.SPAM,
+    Decision.Action.DELETE,
+)
 
 
 @dataclass
@@ -167,10 +172,11 @@ def decide_many(
     category: str = "",
     reason: str = "",
 ) -> Outcome:
-    """Approve, reject or mark as spam many comments at once: `wanted` holds (comment id as
-    sent, the status the moderator saw) pairs, at most MAX_AT_ONCE.
+    """Approve, reject, mark as spam or delete many comments at once: `wanted` holds (comment
+    id as sent, the status the moderator saw) pairs, at most MAX_AT_ONCE.
 
-    One transaction and a fixed number of queries, however many comments. Every comment is
+    One transaction and a fixed number of queries, however many comments (deleting adds a
+    few for each level of replies it removes). Every comment is
     either decided or named in the outcome: a conflict (someone decided it meanwhile, the
     same answer decide() gives) or an error (no such comment, a deleted one). Decisions
     teach the classifier as decide()'s do, with one retraining after commit.
@@ -225,8 +231,11 @@ def decide_many(
         scores = dict(
             Screening.objects.filter(comment_id__in=ids).values_list("comment_id", "scores")
         )
-        discussion.set_comments_status(fresh, target, by=by)
         Screening.objects.filter(comment_id__in=ids).update(review=False)
+        if action == Decision.Action.DELETE:
+            discussion.delete_comments(fresh, by=by)
+        else:
+            discussion.set_comments_status(fresh, target, by=by)
         record_many(
             [
                 entry(
@@ -241,7 +250,7 @@ def decide_many(
                 for comment in fresh
             ]
         )
-        if learned:
+        if learned and action != Decision.Action.DELETE:
             Example.objects.bulk_create(
                 Example(
                     text=quotes.own_text(comment.body_html) or comment.body,

@@ -94,7 +94,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
 @_moderators_only
 def decide(request: HttpRequest) -> HttpResponse:
     """One decision on one comment, or the same decision on every selected comment (at most
-    actions.MAX_AT_ONCE): approvals and rejections in one transaction, the rest one by one."""
+    actions.MAX_AT_ONCE): in one transaction, except bans, which go one by one."""
     action = request.POST.get("action", "")
     ids = request.POST.getlist("comment")
     if not ids:
@@ -150,7 +150,7 @@ def _at_most(lines: list[str]) -> list[str]:
 
 
 def _one_by_one(request: HttpRequest, action: str, ids: list[str]) -> actions.Outcome:
-    """Deleting, banning and time-outs: each comment in its own transaction."""
+    """Bans, time-outs and shadow-bans: each comment in its own transaction."""
     outcome = actions.Outcome()
     for raw in ids:
         if not raw.isdigit():

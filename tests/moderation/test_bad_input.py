@@ -278,3 +278,74 @@ def test_comments_approved_in_bulk_are_translated_for_readers_like_one_approved_
         assert decide(client, "approve", comments).status_code == 302
     asked = Translation.objects.filter(kind="comment", target="en")
     assert set(asked.values_list("object_id", flat=True)) == {c.pk for c in comments}
+
+
+def _tree(thread, post_as, shape: list[int | None]) -> list[Comment]:
+    """Comments posted through the real action; shape[i] is the index of comment i's parent."""
+    made: list[Comment] = []
+    for n, parent in enumerate(shape):
+        made.append(
+            post_as(
+                thread,
+                f"Reader {n}",
+                f"Comment {n} of the tree, about the crossing.",
+                parent=made[parent] if parent is not None else None,
+            )
+        )
+    return made
+
+
+def _state(thread, made: list[Comment]) -> tuple:
+    thread.refresh_from_db()
+    rows = {c.pk: c for c in Comment.objects.filter(thread=thread)}
+    index = {c.pk: n for n, c in enumerate(made)}
+    return thread.comment_count, [
+        None
+        if c.pk not in rows
+        else (
+            rows[c.pk].status,
+            rows[c.pk].body,
+            rows[c.pk].reply_count,
+            rows[c.pk].subtree_count,
+            index.get(rows[c.pk].parent_id),
+        )
+        for c in made
+    ]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_deleting_in_bulk_leaves_the_tree_as_deleting_one_by_one_does(
+    client, moderator, dossier, editor, post_as, no_rate_limit, settings, seed
+):
+    import random
+
+    settings.PARLEY_MODERATION_SIGNALS = []  # the two trees' comments are alike on purpose
+
+    from parley.discussion.actions import delete_comment
+    from parley.publishing.actions import create_post
+
+    rng = random.Random(seed)
+    shape: list[int | None] = [None]
+    for n in range(1, 16):
+        shape.append(rng.choice([None, *range(n)]))
+    chosen = sorted(rng.sample(range(16), 7))
+    other = create_post(slug="other", title="Another post", author=editor).thread
+    bulk, single = _tree(dossier.thread, post_as, shape), _tree(other, post_as, shape)
+    client.force_login(moderator)
+    assert decide(client, "delete", [bulk[n] for n in chosen]).status_code == 302
+    for n in chosen:
+        delete_comment(Comment.objects.get(pk=single[n].pk), user=moderator)
+    assert _state(dossier.thread, bulk) == _state(other, single)
+    assert Decision.objects.filter(action="delete").count() == 7
+
+
+def test_deleting_a_thousand_takes_the_queries_of_deleting_ten(client, moderator, thread):
+    client.force_login(moderator)
+    few = waiting(thread, 10)
+    with CaptureQueriesContext(connection) as for_few:
+        assert decide(client, "delete", few).status_code == 302
+    many = waiting(thread, MAX_AT_ONCE)
+    with CaptureQueriesContext(connection) as for_many:
+        assert decide(client, "delete", many).status_code == 302
+    assert not Comment.objects.exists()
+    assert len(for_many.captured_queries) <= len(for_few.captured_queries) + 30
