@@ -215,3 +215,10 @@ def test_every_entry_of_the_shipped_phrase_lists_compiles():
     for entries in (spam.PHRASES, spam.WORDS, spam.PRAISE, spam.CONTACTS):
         lines = [line for line in entries.splitlines() if line.strip()]
         assert len(wordlists.parse(entries)) == len([x for x in lines if not x.startswith("#")])
+
+
+def test_moderators_and_the_posts_author_are_never_held(client, thread, moderator, editor):
+    for person in (moderator, editor):
+        client.force_login(person)
+        client.post(URL + "comments/", {"body": WATCHES + f" ({person.username})"})
+        assert latest().status == "published"

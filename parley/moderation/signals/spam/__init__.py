@@ -23,9 +23,9 @@ evidence, each kind counted once:
 - an earlier comment of the same commenter held as spam or marked as spam: 0.5.
 
 A comment with a link, or a phone number or messenger, that reaches HOLD_AT is held with the
-reason "looks like spam", if its commenter is a first-time one: a guest or an account with
-no comment published before and none rejected (people.has_history; a guest's typed e-mail
-address counts only together with the network it posted from before). Trusted commenters
+reason "looks like spam", if its commenter is a first-time one: no comment of theirs was
+published before, or one was rejected (people.has_history; a guest's typed e-mail address
+counts only together with the network it posted from before). Trusted commenters
 and accounts with a history are never held by this signal; moderators and the post's author
 skip every signal. The evidence is kept beside the scores ("link_spam_evidence") for the
 moderator who decides.
