@@ -48,8 +48,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
+# Two test processes on two cores: each embeds and translates on one thread, or the native
+# engines' threads (one per core in each process) fight for the same cores.
 test: install browser-deps lint
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (CI runs both).
 test-postgres:
