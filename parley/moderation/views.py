@@ -323,6 +323,7 @@ def model_page(request: HttpRequest) -> HttpResponse:
         {
             "versions": ClassifierVersion.objects.defer("weights")[:20],
             "examples": learning_examples(),
+            "problem": learning.problem(),
         },
     )
 

@@ -187,8 +187,8 @@ def test_training_stores_an_active_version_and_logs_it():
 
     assert version.is_active and learning.active() == version
     on = version.trained_on
-    assert on["shipped"] == 420 and on["decisions"] == 0
-    assert sum(on["by_category"].values()) == 420 and on["by_category"]["threat"] == 60
+    assert on["shipped"] == 630 and on["decisions"] == 0
+    assert sum(on["by_category"].values()) == 630 and on["by_category"]["threat"] == 90
     assert on["embedding"] == learning.EMBEDDING and on["last_example_at"] is None
     overall = version.metrics["overall"]
     assert overall["items"] == 336 and overall["needs_review"] == 240
@@ -240,7 +240,7 @@ def test_a_moderators_insult_decisions_raise_the_next_score():
     after = probs_of(text)["insult"]
     assert after > before + 0.3, (before, after)
     assert version.trained_on["decisions"] == 6
-    assert version.trained_on["by_category"]["insult"] == 66
+    assert version.trained_on["by_category"]["insult"] == 96
     assert (
         version.trained_on["last_example_at"]
         == Example.objects.latest("created_at").created_at.isoformat()
@@ -325,7 +325,9 @@ def test_the_signal_holds_with_reasons():
     signal = ClassifierSignal()
     assert signal.name == "classifier" and not signal.inline
 
-    strict = Settings(review_score=0.1, hold_score=0.5)
+    # The embedding's part of a score is damped (learning.combine): a threat in plain words
+    # scores about 0.8, so a strict policy here holds from 0.6.
+    strict = Settings(review_score=0.5, hold_score=0.6)
     results = {r.signal: r for r in signal.score(subject(OBVIOUS["de"]["threat"], "de"), strict)}
 
     assert set(results) == {"abuse", "hate", "threat", "spam"}

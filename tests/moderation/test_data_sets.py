@@ -12,7 +12,7 @@ DATA = Path(__file__).resolve().parents[2] / "parley" / "moderation" / "data"
 LANGUAGES = {"en", "pt", "hbs", "ru", "de", "es"}
 CATEGORIES = {"civil", "offtopic", "insult", "harassment", "threat", "hate", "spam"}
 KEYS = {"lang", "category", "text"}
-PER_CELL = {"train.jsonl": 10, "eval.jsonl": 8}
+PER_CELL = {"train.jsonl": 15, "eval.jsonl": 8}
 
 
 def squash(text: str) -> str:
