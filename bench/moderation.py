@@ -48,7 +48,7 @@ What it measures:
  6. The demo thread (parley/demo/data/discussion.json): the share of its comments queued,
     scoring the bodies directly; where comments are marked "remove", how many of those.
  7. Learning the site: for each public set, moderators "decide" on one half (25, 100, 400
-    decisions; 25 and 100 with --quick) and the other half is measured after each training.
+    decisions; 25 and 50 with --quick) and the other half is measured after each training.
     The decisions and versions live in the bench's temporary database only.
 
 The share of the core's time used by other processes during the timed measurement is reported.
@@ -223,8 +223,8 @@ PUBLIC_LANGUAGES = ("en", "pt", "de", "ru")
 # A public label as a moderator's decision in the simulation.
 DECISION_OF = {"hate": "hate", "offensive": "insult", "civil": "civil"}
 DECISIONS = (25, 100, 400)
-QUICK_DECISIONS = (25, 100)
-QUICK_ITEMS = 200  # per public set with --quick (seeded sample)
+QUICK_DECISIONS = (25, 50)
+QUICK_ITEMS = 120  # per public set with --quick (seeded sample)
 SEED = 8
 
 
@@ -397,8 +397,9 @@ def own_labels(rows: list[dict], learning) -> list[str]:
     ]
 
 
-def demo_comments() -> list[dict]:
-    with open(ROOT / "parley" / "demo" / "data" / "discussion.json", encoding="utf-8") as fh:
+def demo_comments(path: Path | None = None) -> list[dict]:
+    path = path or ROOT / "parley" / "demo" / "data" / "discussion.json"
+    with open(path, encoding="utf-8") as fh:
         return json.load(fh)
 
 
@@ -429,10 +430,10 @@ def measure_public(sets, eval_rows, eval_vectors, learning) -> tuple[list[dict],
     return figures, vectors
 
 
-def measure_demo(learning) -> dict:
+def measure_demo(learning, path: Path | None = None) -> dict:
     """Section 6: the share of the demo thread's comments the model would queue."""
     review_at, hold_at = policy_thresholds()
-    comments = demo_comments()
+    comments = demo_comments(path)
     texts = [c["body"] for c in comments]
     scores, _ = score_texts(texts, [c.get("lang", "") for c in comments], learning)
     queued = [s >= review_at for s in scores]
@@ -444,15 +445,28 @@ def measure_demo(learning) -> dict:
         "held": sum(s >= hold_at for s in scores),
         "hold_at": hold_at,
     }
-    # Where the demo thread says which comments a moderator would remove ("remove": true).
-    marked = [i for i, c in enumerate(comments) if "remove" in c]
+    # The demo thread's reference judgement, where it has one: "moderation" is "keep",
+    # {"keep": true, "note"} or {"remove": label, "note"}. A double post ("duplicate") is the
+    # near-duplicate signal's to catch, not the classifier's: counted apart.
+    marked = [i for i, c in enumerate(comments) if "moderation" in c]
     if marked:
-        remove = [i for i in marked if comments[i]["remove"]]
+
+        def removed(i: int) -> str | None:
+            value = comments[i]["moderation"]
+            return value.get("remove") if isinstance(value, dict) else None
+
+        remove = [i for i in marked if removed(i) and removed(i) != "duplicate"]
         out["marked"] = len(marked)
         out["to_remove"] = len(remove)
+        out["duplicates_apart"] = sum(removed(i) == "duplicate" for i in marked)
         out["to_remove_queued"] = sum(queued[i] for i in remove)
+        out["to_remove_scores"] = sorted(round(scores[i], 3) for i in remove)
         out["missed"] = [
-            {"key": comments[i].get("key"), "needs_review": round(scores[i], 3)}
+            {
+                "key": comments[i].get("key"),
+                "label": removed(i),
+                "needs_review": round(scores[i], 3),
+            }
             for i in remove
             if not queued[i]
         ]
@@ -666,7 +680,7 @@ def run(args: argparse.Namespace, database: Path) -> int:
         say(f"   {f['lang']}: " + "; ".join(parts))
 
     # -- 6: the demo thread ----------------------------------------------------------------------
-    demo = measure_demo(learning)
+    demo = measure_demo(learning, args.demo)
     say()
     say(
         f"6. Demo thread (parley/demo/data/discussion.json, {demo['comments']} comments, bodies "
@@ -675,9 +689,13 @@ def run(args: argparse.Namespace, database: Path) -> int:
     )
     if "marked" in demo:
         say(
-            f"   of the {demo['to_remove']} comments a moderator would remove, "
-            f"{demo['to_remove_queued']} queued; missed: {demo['missed']}"
+            f"   of the {demo['to_remove']} comments a moderator would remove for what they say, "
+            f"{demo['to_remove_queued']} queued (scores {demo['to_remove_scores']}); missed: "
+            f"{demo['missed'] or 'none'}; {demo['duplicates_apart']} double post(s) left to the "
+            "near-duplicate signal"
         )
+    else:
+        say('   (the demo thread has no reference judgement: no "moderation" field)')
 
     # -- 7: learning from decisions ------------------------------------------------------------
     counts = QUICK_DECISIONS if args.quick else DECISIONS
@@ -747,6 +765,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="shorter timing")
     parser.add_argument("--json-only", action="store_true", help="print only the JSON line")
+    parser.add_argument(
+        "--demo",
+        type=Path,
+        default=None,
+        help="another copy of the demo thread (default: parley/demo/data/discussion.json)",
+    )
     parser.add_argument(
         "--data",
         type=Path,

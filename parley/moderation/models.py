@@ -41,7 +41,7 @@ class Policy(models.Model):
     # learning.REVIEW_SCORE and HOLD_SCORE: chosen by measuring (docs/decisions/0009-...).
     review_score = models.FloatField(
         _("review at score"),
-        default=0.7,
+        default=0.63,
         help_text=_(
             "A model score (abuse, hate, threat and spam together) at or above this puts a "
             "comment in the queue; it stays published until a moderator decides."

@@ -7,12 +7,12 @@ def raise_old_default(apps, schema_editor):
     """Scores are now the model combined with the words a comment contains: a policy still at
     the old default 0.1 would queue nearly every comment, so it gets the new default."""
     Policy = apps.get_model("moderation", "Policy")
-    Policy.objects.filter(review_score=0.1).update(review_score=0.7)
+    Policy.objects.filter(review_score=0.1).update(review_score=0.63)
 
 
 def lower_to_old_default(apps, schema_editor):
     Policy = apps.get_model("moderation", "Policy")
-    Policy.objects.filter(review_score=0.7).update(review_score=0.1)
+    Policy.objects.filter(review_score=0.63).update(review_score=0.1)
 
 
 class Migration(migrations.Migration):
@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
             model_name="policy",
             name="review_score",
             field=models.FloatField(
-                default=0.7,
+                default=0.63,
                 help_text="A model score (abuse, hate, threat and spam together) at or above this puts a comment in the queue; it stays published until a moderator decides.",
                 verbose_name="review at score",
             ),

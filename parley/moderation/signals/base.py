@@ -45,7 +45,7 @@ class Settings:
     """The policy's numbers a signal may need."""
 
     max_links: int = 3
-    review_score: float = 0.7  # Policy.review_score's default
+    review_score: float = 0.63  # Policy.review_score's default
     hold_score: float | None = None  # None: the classifier never hides a comment by itself
 
 
