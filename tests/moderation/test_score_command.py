@@ -83,6 +83,16 @@ def test_a_bad_line_is_named(tmp_path, lines, message):
 
 
 @pytest.mark.django_db
+def test_a_line_over_the_limit_is_refused(tmp_path):
+    from parley.moderation.management.commands.score import MAX_LINE
+
+    learning.train()
+    path = write(tmp_path, [json.dumps({"text": "x" * MAX_LINE})])
+    with pytest.raises(CommandError, match=f"line 1: the line is longer than {MAX_LINE}"):
+        call_command("score", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+
+
+@pytest.mark.django_db
 def test_a_missing_file_or_model_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("score", str(tmp_path / "none.jsonl"), stderr=io.StringIO())
