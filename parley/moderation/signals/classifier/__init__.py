@@ -2,7 +2,8 @@
 
 Runs in the background task after a comment is committed (inline = False): embedding a
 comment takes tens of milliseconds. The active ClassifierVersion (parley.moderation.learning)
-gives a probability for each category; this signal reports four groups of them:
+gives a probability for each category, combined with the words the comment contains
+(learning.combine); this signal reports four groups of them:
 
     abuse   insult + harassment
     hate    hate
