@@ -679,7 +679,8 @@ def run(args: argparse.Namespace, database: Path, sets: dict[str, list[dict]]) -
     demo = measure_demo(learning, args.demo)
     say()
     say(
-        f"6. Demo thread (parley/demo/data/discussion.json, {demo['comments']} comments, bodies "
+        f"6. Demo thread ({args.demo or 'parley/demo/data/discussion.json'}, "
+        f"{demo['comments']} comments, bodies "
         f"scored directly): {demo['queued']} queued ({100 * demo['queued_share']:.1f}%), "
         f"{demo['held']} at or above the hold threshold {demo['hold_at']}"
     )
