@@ -59,10 +59,6 @@ def test_only_the_classifier_asks_about_comments_a_moderator_would_keep(outcomes
     assert not others, "queued by a signal other than the classifier:\n" + _listing(others)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the shipped classifier asks for review of about 44 % of the demo's civil comments",
-)
 def test_at_most_15_percent_of_the_demo_waits_for_review(outcomes):
     stored = [o for o in outcomes if o.comment_id is not None]
     assert len(stored) == len(outcomes) >= 220
