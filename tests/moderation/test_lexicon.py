@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,8 @@ def test_crude_words_raise_the_score_of_the_same_comment():
 
 def test_no_shipped_text_comes_from_the_public_sets():
     if not PUBLIC.is_dir():
+        if os.environ.get("CI") == "true":  # CI has a copy of shared/ beside the clone
+            pytest.fail(f"the public sets are missing: {PUBLIC}")
         pytest.skip(f"the public sets are not beside the repository ({PUBLIC})")
     squash = lambda text: " ".join(text.casefold().split())  # noqa: E731
     public = set()
