@@ -166,6 +166,9 @@ class Screening(models.Model):
     review = models.BooleanField(default=False)
     # Held for what, in words: "held: 4 links; abuse 0.91; near-duplicate of #812".
     summary = models.CharField(max_length=500, blank=True)
+    # The same reasons by kind, which the queue filters on (parley.moderation.reasons):
+    # {"links": {"hold": true, "words": ["4 links"]}, "review": {"hold": false, ...}}.
+    reasons = models.JSONField(default=dict, blank=True)
     shadow = models.BooleanField(default=False)
     scored_at = models.DateTimeField(null=True, blank=True)
     classifier_version = models.PositiveIntegerField(null=True, blank=True)

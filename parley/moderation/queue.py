@@ -1,62 +1,243 @@
-"""What the moderation queue shows: held comments and flagged ones, with their context."""
+"""What the moderation queue shows: held comments and flagged ones, with their context,
+ordered by what needs a moderator most (Priority), or oldest or newest first."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from parley.discussion.models import Comment
-from parley.moderation import people
+from parley.lib.errors import Invalid
+from parley.moderation import highlight, people, reasons
 from parley.moderation.models import Decision, Flag, Screening
+from parley.moderation.signals.classifier import GROUPS, REASON_AT
 
 AGES = {
     "hour": timedelta(hours=1),
     "day": timedelta(days=1),
     "week": timedelta(days=7),
 }
+SHOWS = ("waiting", "held", "flagged")
+ORDERS = ("priority", "oldest", "newest")
+REASONS = (*reasons.KINDS, reasons.FLAGS)
 PAGE = 50
+# Waiting comments ranked by priority at most (the newest ones): ranking reads one small row
+# of each. Beyond it the page says so, and the filters or the other orders reach the rest.
+RANKED = 5000
 
 
 @dataclass
 class Filters:
     show: str = "waiting"  # "waiting" (held or flagged), "held", "flagged"
-    reason: str = ""
+    reason: str = ""  # a kind of reasons.KINDS, or "flags"
     language: str = ""
     post: str = ""
-    age: str = ""
+    age: str = ""  # a key of AGES, or "older"
+    order: str = "priority"  # "priority", "oldest" or "newest"
+
+    def check(self) -> None:
+        """Refuse values no form offers, with a sentence saying what is accepted."""
+        allowed = {
+            "show": SHOWS,
+            "reason": ("", *REASONS),
+            "age": ("", *AGES, "older"),
+            "order": ORDERS,
+        }
+        for name, values in allowed.items():
+            value = getattr(self, name)
+            if value not in values:
+                raise Invalid(
+                    _("“%(value)s” is not a %(name)s the queue knows; use one of: %(values)s.")
+                    % {
+                        "value": value,
+                        "name": name,
+                        "values": ", ".join(v for v in values if v),
+                    },
+                    field=name,
+                )
 
 
-def _reason(query: QuerySet, reason: str) -> QuerySet:
-    if reason == "flags":
-        return query.filter(flag_count__gt=0)
-    if reason == "review":
-        return query.filter(screening__review=True)
-    if reason == "rules":
-        return query.filter(screening__scores__has_key="rules", screening__held=True)
-    if reason == "duplicates":
-        return query.filter(
-            Q(screening__summary__icontains="duplicate") | Q(screening__summary__icontains="twice")
+# -- the order ------------------------------------------------------------------------------
+
+# How severe each kind of reason is: the more severe, the nearer the top, whatever else.
+SEVERITY = {
+    "threat": 6,  # the model's threat group, or readers' threat flags
+    "hate": 6,
+    "abuse": 5,  # insults and harassment: the model's abuse group, or readers' flags
+    "banned": 5,  # a word the site banned
+    "spam": 4,  # the model's spam group, a spam signal, or readers' spam flags
+    "links": 4,  # more links than the policy allows: how link spam looks
+    "suspect": 3,  # a word the site finds suspect, repeated characters, shouting
+    "repeated": 3,
+    "shouting": 3,
+    "offtopic": 3,  # readers' off-topic and other flags
+    "other": 3,
+    "duplicate": 2,  # posted twice, or again elsewhere: held, nobody is hurt meanwhile
+    "policy": 1,  # nothing suspect: held because the policy reviews new or every commenter
+}
+# A held comment's reach beside a shown one's: nobody but its author sees it until a
+# moderator decides (so it hurts nobody meanwhile), but its author is waiting.
+HELD_REACH = 0.5
+# Readers whose flags of one kind make the readers as sure as a confident model.
+SURE_FLAGS = 3
+
+
+@dataclass(frozen=True)
+class Priority:
+    """Where a comment stands in the queue: one rule, `key`, with one term per factor.
+
+    Severity comes first (a threat before an insult before spam before a suspect word);
+    within one severity, `urgency`: how sure the signals are, times how many readers will
+    see the comment. Ties go to the comment waiting longest."""
+
+    kind: str  # the most severe reason (a key of SEVERITY)
+    confidence: float  # how sure its signal is, 0..1 (the model's probability, flags...)
+    shown: bool  # published: the post's readers see it now
+    depth: int  # 0 for a top-level comment
+    replies: int  # direct replies it has
+    thread_comments: int  # comments on its post
+    age_hours: float  # since it was posted
+    flags: int = 0  # readers who flagged it and no approval answered yet
+
+    @property
+    def severity(self) -> int:
+        return SEVERITY.get(self.kind, SEVERITY["other"])
+
+    @property
+    def reach(self) -> float:
+        """How many readers will see it, relative: 1 for a fresh top-level comment shown on
+        a quiet post; each factor multiplies."""
+        return (
+            # Shown: every reader of the post sees it now; held: only its author.
+            (1.0 if self.shown else HELD_REACH)
+            # A top-level comment is read by more readers than a deep reply.
+            / (1 + 0.5 * self.depth)
+            # Replies: readers are answering it, and more will read it for them.
+            * (1 + 0.05 * min(self.replies, 10))
+            # A busy post draws more readers: x1.33 at 9 comments, x2 at 999.
+            * (1 + math.log10(1 + self.thread_comments) / 3)
+            # A fresh comment is read most; attention halves every day, to half of it.
+            * (0.5 + 0.5 * 0.5 ** (self.age_hours / 24))
         )
-    if reason == "classifier":
-        return query.filter(
-            Q(screening__scores__has_key="abuse")
-            | Q(screening__scores__has_key="hate")
-            | Q(screening__scores__has_key="threat")
-            | Q(screening__scores__has_key="spam"),
-            screening__held=True,
+
+    @property
+    def urgency(self) -> float:
+        # Half of it whatever the confidence, so that reach orders comments nothing scored.
+        return (0.5 + 0.5 * self.confidence) * self.reach
+
+    @property
+    def key(self) -> tuple[int, float]:
+        """Larger first. Urgencies within a thousandth of each other are equal (comments
+        posted minutes apart), and the comment waiting longest goes first."""
+        return (self.severity, round(self.urgency, 3))
+
+    def parts(self) -> list[str]:
+        """Why it is where it is, in a moderator's words, most telling first."""
+        labels = {
+            "threat": _("a threat"),
+            "hate": _("hate"),
+            "abuse": _("insult or harassment"),
+            "banned": _("a banned word"),
+            "spam": _("spam"),
+            "links": _("many links"),
+            "suspect": _("a suspect word"),
+            "repeated": _("repeated characters"),
+            "shouting": _("shouting"),
+            "offtopic": _("off-topic"),
+            "other": _("flagged"),
+            "duplicate": _("a duplicate"),
+            "policy": _("waiting for approval"),
+        }
+        out = [str(labels.get(self.kind, self.kind))]
+        if self.flags:
+            out.append(
+                ngettext("flagged by %(n)s reader", "flagged by %(n)s readers", self.flags)
+                % {"n": self.flags}
+            )
+        out.append(_("shown to readers") if self.shown else _("hidden until decided"))
+        out.append(_("top-level") if self.depth == 0 else _("a reply"))
+        if self.replies:
+            out.append(ngettext("%(n)s reply", "%(n)s replies", self.replies) % {"n": self.replies})
+        out.append(
+            ngettext(
+                "%(n)s comment on the post", "%(n)s comments on the post", self.thread_comments
+            )
+            % {"n": self.thread_comments}
         )
-    if reason == "policy":
-        return query.filter(
-            Q(screening__summary__icontains="untrusted")
-            | Q(screening__summary__icontains="every comment")
-        )
-    return query
+        return out
+
+
+def _sources(scores: dict[str, Any], flag_reasons: list[str]) -> list[tuple[str, float]]:
+    """Every (kind, confidence) that put the comment in the queue."""
+    found: list[tuple[str, float]] = []
+    deciding = highlight.deciding_group(scores)
+    for name in GROUPS:
+        entry = scores.get(name)
+        if deciding and isinstance(entry, dict):
+            value = float(entry.get("score") or 0.0)
+            if name == deciding or value >= REASON_AT:
+                found.append((name, value))
+    for signal, entry in scores.items():
+        if signal in GROUPS or not isinstance(entry, dict):
+            continue
+        if not (entry.get("hold") or entry.get("review")):
+            continue
+        value = float(entry.get("score") or 0.0)
+        if signal == "rules":
+            for kind in entry.get("kinds") or ["suspect"]:
+                found.append((kind, 1.0 if kind in ("banned", "links") else value))
+        elif signal == "duplicates":
+            found.append(("duplicate", value))
+        elif signal == "duplicates_translated":  # a question, not a finding
+            found.append(("duplicate", 0.5))
+        else:
+            kind = (entry.get("kinds") or [signal])[0]
+            found.append((kind if kind in SEVERITY else "other", value))
+    counts: dict[str, int] = {}
+    for reason in flag_reasons:
+        counts[reason] = counts.get(reason, 0) + 1
+    found.extend((reason, min(1.0, n / SURE_FLAGS)) for reason, n in counts.items())
+    return found
+
+
+def priority_of(
+    *,
+    status: str,
+    depth: int,
+    replies: int,
+    thread_comments: int,
+    created_at: datetime,
+    scores: dict[str, Any] | None,
+    flag_reasons: list[str],
+    now: datetime,
+) -> Priority:
+    sources = _sources(scores or {}, flag_reasons) or [("policy", 0.0)]
+    kind, confidence = max(sources, key=lambda s: (SEVERITY.get(s[0], SEVERITY["other"]), s[1]))
+    return Priority(
+        kind=kind,
+        confidence=confidence,
+        shown=status == Comment.Status.PUBLISHED,
+        depth=depth,
+        replies=replies,
+        thread_comments=thread_comments,
+        age_hours=max(0.0, (now - created_at).total_seconds() / 3600),
+        flags=len(flag_reasons),
+    )
+
+
+# -- what waits -----------------------------------------------------------------------------
 
 
 def waiting(filters: Filters) -> QuerySet[Comment]:
+    """The comments waiting for a moderator that the filters let through, unordered."""
     approved = (
         Decision.objects.filter(comment_id=OuterRef("comment_id"), action=Decision.Action.APPROVE)
         .order_by("-created_at")
@@ -68,11 +249,9 @@ def waiting(filters: Filters) -> QuerySet[Comment]:
         .annotate(approved=Subquery(approved))
         .filter(Q(approved__isnull=True) | Q(created_at__gt=F("approved")))
     )
-    query = (
-        Comment.objects.select_related("thread__post", "parent", "author", "screening")
-        .annotate(flag_count=Count("flags", distinct=True), is_flagged=Exists(flagged))
-        .exclude(status__in=(Comment.Status.DELETED, Comment.Status.REJECTED))
-    )
+    query = Comment.objects.annotate(
+        flag_count=Count("flags", distinct=True), is_flagged=Exists(flagged)
+    ).exclude(status__in=(Comment.Status.DELETED, Comment.Status.REJECTED))
     held = Q(status=Comment.Status.PENDING)
     flagged_q = Q(status=Comment.Status.PUBLISHED) & (
         Q(is_flagged=True) | Q(screening__review=True)
@@ -91,20 +270,28 @@ def waiting(filters: Filters) -> QuerySet[Comment]:
         query = query.filter(created_at__gte=timezone.now() - AGES[filters.age])
     elif filters.age == "older":
         query = query.filter(created_at__lt=timezone.now() - AGES["week"])
-    return _reason(query, filters.reason).order_by("created_at", "id")
+    if filters.reason == reasons.FLAGS:
+        query = query.filter(is_flagged=True)
+    elif filters.reason:
+        query = query.filter(screening__reasons__has_key=filters.reason)
+    return query
 
 
 @dataclass
-class Item:
-    comment: Comment
-    screening: Screening | None
-    flags: list[Flag]
-    history: people.History
-    key: str
+class Queue:
+    """One page of the queue: the comments' ids in order, and how many wait in all."""
+
+    ids: list[int]
+    count: int
+    priorities: dict[int, Priority] = field(default_factory=dict)
+    flags: dict[int, list[Flag]] = field(default_factory=dict)
+    truncated: bool = False  # more than RANKED wait: only the newest RANKED were ranked
 
 
 def _open_flags(comment_ids: list[int]) -> dict[int, list[Flag]]:
-    """Each comment's flags that no approval answered yet, in two queries for the page."""
+    """Each comment's flags that no approval answered yet, in two queries."""
+    if not comment_ids:
+        return {}
     approved = dict(
         Decision.objects.filter(comment_id__in=comment_ids, action=Decision.Action.APPROVE)
         .values("comment_id")
@@ -119,18 +306,155 @@ def _open_flags(comment_ids: list[int]) -> dict[int, list[Flag]]:
     return out
 
 
-def items(comments: list[Comment]) -> list[Item]:
-    """The page's comments with their context, in a fixed number of queries."""
-    flagged = [c.pk for c in comments if getattr(c, "flag_count", 0)]
-    flags = _open_flags(flagged) if flagged else {}
-    histories = people.histories(comments)
-    return [
-        Item(
-            comment=comment,
-            screening=getattr(comment, "screening", None),
-            flags=flags.get(comment.pk, []),
-            history=histories[comment.pk],
-            key=people.key_of(comment),
+_RANK_FIELDS = (
+    "pk",
+    "status",
+    "depth",
+    "reply_count",
+    "thread__comment_count",
+    "created_at",
+    "screening__scores",
+    "flag_count",
+)
+
+
+def _priorities(rows: list[dict[str, Any]], flags: dict[int, list[Flag]], now: datetime):
+    return {
+        row["pk"]: priority_of(
+            status=row["status"],
+            depth=row["depth"],
+            replies=row["reply_count"],
+            thread_comments=row["thread__comment_count"],
+            created_at=row["created_at"],
+            scores=row["screening__scores"],
+            flag_reasons=[f.reason for f in flags.get(row["pk"], [])],
+            now=now,
         )
-        for comment in comments
-    ]
+        for row in rows
+    }
+
+
+def page(filters: Filters, number: int, now: datetime | None = None) -> Queue:
+    """The ids of page `number` (from 1; past the end: the last page), in a fixed number of
+    queries whatever waits."""
+    now = now or timezone.now()
+    query = waiting(filters)
+    if filters.order == "priority":
+        rows = list(query.order_by("-created_at", "-id").values(*_RANK_FIELDS)[: RANKED + 1])
+        truncated = len(rows) > RANKED
+        rows = rows[:RANKED]
+        flags = _open_flags([row["pk"] for row in rows if row["flag_count"]])
+        priorities = _priorities(rows, flags, now)
+        rows.sort(
+            key=lambda row: (
+                tuple(-part for part in priorities[row["pk"]].key),
+                row["created_at"],
+                row["pk"],
+            )
+        )
+        count = len(rows)
+        number = _clamp(number, count)
+        chosen = rows[(number - 1) * PAGE : number * PAGE]
+        return Queue(
+            ids=[row["pk"] for row in chosen],
+            count=count,
+            priorities={row["pk"]: priorities[row["pk"]] for row in chosen},
+            flags=flags,
+            truncated=truncated,
+        )
+    order = ("created_at", "id") if filters.order == "oldest" else ("-created_at", "-id")
+    count = query.count()
+    number = _clamp(number, count)
+    rows = list(query.order_by(*order).values(*_RANK_FIELDS)[(number - 1) * PAGE : number * PAGE])
+    flags = _open_flags([row["pk"] for row in rows if row["flag_count"]])
+    return Queue(
+        ids=[row["pk"] for row in rows],
+        count=count,
+        priorities=_priorities(rows, flags, now),
+        flags=flags,
+    )
+
+
+def _clamp(number: int, count: int) -> int:
+    last = max(1, math.ceil(count / PAGE))
+    return min(max(1, number), last)
+
+
+# -- what each item shows -------------------------------------------------------------------
+
+
+@dataclass
+class Reason:
+    words: str
+    hold: bool  # this reason alone hides the comment
+
+
+@dataclass
+class Item:
+    comment: Comment
+    screening: Screening | None
+    flags: list[Flag]
+    history: people.History
+    key: str
+    priority: Priority | None = None
+    reasons: list[Reason] = field(default_factory=list)
+    body: SafeString | str = ""
+
+    @property
+    def held(self) -> list[str]:
+        """The reasons that hide the comment, in words."""
+        return [reason.words for reason in self.reasons if reason.hold]
+
+    @property
+    def questioned(self) -> list[str]:
+        """The reasons that ask for a look while it stays shown, in words."""
+        return [reason.words for reason in self.reasons if not reason.hold]
+
+
+def reasons_of(screening: Screening | None) -> list[Reason]:
+    """Each reason once, in words, in the order of reasons.KINDS."""
+    if screening is None:
+        return []
+    stored = screening.reasons or {}
+    seen: set[str] = set()
+    out: list[Reason] = []
+    for code in reasons.KINDS:
+        entry = stored.get(code)
+        if not isinstance(entry, dict):
+            continue
+        for words in entry.get("words") or []:
+            if words not in seen:
+                seen.add(words)
+                out.append(Reason(words=words, hold=bool(entry.get("hold"))))
+    return out
+
+
+def items(queue: Queue) -> list[Item]:
+    """The page's comments with their context, in the queue's order, in a fixed number of
+    queries."""
+    found = Comment.objects.select_related("thread__post", "parent", "author", "screening").in_bulk(
+        queue.ids
+    )
+    comments = [found[pk] for pk in queue.ids if pk in found]
+    histories = people.histories(comments)
+    out = []
+    for comment in comments:
+        screening = getattr(comment, "screening", None)
+        phrases, words = highlight.marks_of(screening.scores if screening else {})
+        out.append(
+            Item(
+                comment=comment,
+                screening=screening,
+                flags=queue.flags.get(comment.pk, []),
+                history=histories[comment.pk],
+                key=people.key_of(comment),
+                priority=queue.priorities.get(comment.pk),
+                reasons=reasons_of(screening),
+                body=(
+                    highlight.mark(comment.body_html, phrases, words)
+                    if phrases or words
+                    else comment.body_html
+                ),
+            )
+        )
+    return out

@@ -20,6 +20,7 @@ from parley.discussion import quotes
 from parley.discussion.models import Comment
 from parley.lib.errors import Forbidden
 from parley.moderation import bans, people, policy
+from parley.moderation import reasons as kinds
 from parley.moderation.log import record
 from parley.moderation.models import Decision, Policy, Screening
 from parley.moderation.signals import active
@@ -63,6 +64,8 @@ def as_scores(results: list[Result]) -> dict:
             "hold": r.hold,
             "review": r.review,
             **({"earlier_id": r.earlier_id} if r.earlier_id is not None else {}),
+            **({"kinds": list(r.kinds)} if r.kinds else {}),
+            **({"marks": list(r.marks)} if r.marks else {}),
         }
         for r in results
     }
@@ -95,6 +98,7 @@ def screen(comment: Comment) -> Callable[[Comment], None] | None:
         reasons.append("every comment is reviewed")
     elif rules.mode == Policy.Mode.UNTRUSTED and level in (people.GUEST, people.VERIFIED):
         reasons.append("new or untrusted commenter")
+    by_policy = list(reasons)
     for result in results:
         if result.hold:
             reasons.extend(result.reasons or [result.signal])
@@ -116,6 +120,7 @@ def screen(comment: Comment) -> Callable[[Comment], None] | None:
             review=questioned,
             shadow=shadow,
             summary=summary_of(reasons) if held else review_summary(to_review),
+            reasons=kinds.of(scores, policy=by_policy, shadow=shadow),
         )
         if held:
             why = summary_of(reasons) or "held"
@@ -182,6 +187,7 @@ def score_later(comment_id: int) -> None:
     import parley.moderation.learning as learning
     from parley.discussion.actions import set_comment_status
     from parley.lib.errors import Conflict
+    from parley.moderation import highlight
     from parley.moderation.signals.classifier import (
         embedding_bytes,
         near_duplicates_across_languages,
@@ -221,9 +227,14 @@ def score_later(comment_id: int) -> None:
         results.append(twin)
         to_review.extend(twin.reasons)
     version = learning.active()
+    fresh = as_scores(results)
+    if level != people.STAFF:  # the sentence that drove the score, for a queued comment only
+        highlight.add_sentence(fresh, subject.text or comment.body)
     with transaction.atomic():
-        scores = {**screening.scores, **as_scores(results)}
+        scores = {**screening.scores, **fresh}
         screening.scores = scores
+        if level != people.STAFF:
+            screening.reasons = {**screening.reasons, **kinds.of(scores)}
         screening.embedding = embedding_bytes(vector)
         screening.scored_at = timezone.now()
         screening.classifier_version = version.pk if version else None

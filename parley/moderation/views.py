@@ -18,7 +18,7 @@ from parley.discussion.models import Comment
 from parley.language import names
 from parley.lib.clients import client_key
 from parley.lib.errors import ActionError, Conflict, Invalid, NotFound
-from parley.moderation import actions, bans, queue
+from parley.moderation import actions, bans, queue, reasons
 from parley.moderation.models import Ban, ClassifierVersion, Decision, Flag, WordList
 from parley.publishing.models import Post
 
@@ -68,24 +68,46 @@ def queue_page(request: HttpRequest) -> HttpResponse:
         language=request.GET.get("language", ""),
         post=request.GET.get("post", ""),
         age=request.GET.get("age", ""),
+        order=request.GET.get("order", "priority"),
     )
-    page = Paginator(queue.waiting(filters), queue.PAGE).get_page(request.GET.get("page"))
+    try:
+        filters.check()
+    except ActionError as error:
+        return render(
+            request,
+            "parley/error.html",
+            {"title": _("The queue cannot show that"), "message": error.message},
+            status=error.status,
+        )
+    raw_page = request.GET.get("page", "1")
+    shown = queue.page(filters, int(raw_page) if raw_page.isdigit() else 1)
+    page = Paginator(range(shown.count), queue.PAGE).get_page(raw_page)
     languages = (
         Comment.objects.filter(status=Comment.Status.PENDING)
         .values_list("language", flat=True)
         .distinct()
     )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "moderation/queue.html",
         {
-            "items": queue.items(list(page.object_list)),
+            "items": queue.items(shown),
+            "queue": shown,
             "page": page,
             "filters": filters,
+            "reasons": [*reasons.KINDS.items(), (reasons.FLAGS, _("Flagged by readers"))],
+            "orders": [
+                ("priority", _("Most urgent first")),
+                ("oldest", _("Oldest first")),
+                ("newest", _("Newest first")),
+            ],
+            "ranked": queue.RANKED,
             "languages": sorted((code, names.name(code)) for code in languages if code),
             "posts": Post.objects.order_by("-published_at").values_list("slug", "title")[:50],
             "reject_reasons": actions.REJECT_REASONS.items(),
-            "query": request.GET.urlencode(),
+            "query": query.urlencode(),
         },
     )
 

@@ -31,6 +31,7 @@ def test_moderator_approves_with_a_key_and_rejects_in_bulk(page, thread, post_as
     items = page.locator(".mod-item")
     expect(items).to_have_count(3)
     expect(page.locator(f"#m{first.pk} .mod-why")).to_have_text("held: every comment is reviewed")
+    expect(page.locator(f"#m{first.pk} .mod-rank")).to_contain_text("waiting for approval")
     expect(page.locator(f"#m{first.pk}")).to_have_class(re.compile("mod-item--current"))
     page.keyboard.press("a")  # approve the current (first) comment
     expect(page.locator(".messages")).to_contain_text("Done for 1 comment(s): approved.")
@@ -116,3 +117,85 @@ def test_shadow_ban_from_the_queue_then_the_author_alone_sees_new_comments(
     troll.close()
     page.goto("/moderation/log/")
     expect(page.locator("tr.decision--shadowban")).to_contain_text("Baiting")
+
+
+BODIES = [
+    "The letter says noon, the briefing says Monday morning. Which one is it?",
+    "Trucks have waited since Friday. Nobody at the crossing could tell us why, and the "
+    "hotline rang out every time we called it over the weekend.",
+    "Read the press release again: it welcomes the reopening but never names a date.",
+    "Inspections shared between both services sounds fine on paper. In practice one side "
+    "always waits for the other, and the queue on the bridge grows by the hour. We saw it "
+    "last winter and nobody learned anything from it.",
+    "Thanks for posting the transcript.",
+    "Two million a day is the figure the ministry gives every year; it was never checked.",
+]
+
+
+@pytest.fixture
+def busy_queue(thread, post_as):
+    """Fourteen held comments of one to four lines each, some of them replies."""
+    shown = [post_as(thread, f"Earlier {n}", f"An earlier point, number {n}.") for n in range(3)]
+    set_mode("all")
+    return [
+        post_as(
+            thread,
+            f"Reader {n}",
+            f"{BODIES[n % len(BODIES)]} ({n})",
+            parent=shown[n % 3] if n % 4 == 3 else None,
+        )
+        for n in range(14)
+    ]
+
+
+def _moderator_page(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
+    page = context.new_page()
+    _log_in(page, "moderator", "moderator-pass-1234")
+    page.goto("/moderation/")
+    return context, page
+
+
+ITEM_TOPS = "[...document.querySelectorAll('.mod-item')].map(i => i.getBoundingClientRect().top)"
+
+
+def test_eight_comments_fit_a_desktop_screen(browser, live_server, busy_queue, moderator):
+    context, page = _moderator_page(browser, live_server, viewport={"width": 1280, "height": 800})
+    tops = page.evaluate(ITEM_TOPS)
+    assert len(tops) == 14
+    on_screen = [top for top in tops if 0 <= top < 800]
+    assert len(on_screen) >= 8, f"only {len(on_screen)} comments start on a 1280x800 screen"
+    expect(page.locator(".keys")).to_be_visible()  # a desktop shows the keys
+    context.close()
+
+
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+
+def test_the_queue_fits_a_phone_with_touch_sized_actions(
+    browser, live_server, busy_queue, moderator
+):
+    context, page = _moderator_page(browser, live_server, **PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    expect(page.locator(".keys")).to_be_hidden()  # no keyboard hints on a touch screen
+    first = page.locator(".mod-item").first
+    controls = first.locator(".mod-actions > button, .mod-actions > a, .mod-ban > summary")
+    assert controls.count() == 6  # approve, reject, spam, delete, edit, ban…
+    for index in range(controls.count()):
+        control = controls.nth(index)
+        expect(control).to_be_visible()
+        box = control.bounding_box()
+        name = control.inner_text()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, f"{name} is cut off"
+        assert box["width"] >= 44 and box["height"] >= 44, f"{name} is {box} on a phone"
+    box = first.locator(".mod-select").bounding_box()
+    assert box["width"] >= 44 and box["height"] >= 44
+    # Opening the ban form keeps the page within the phone's width.
+    first.get_by_text("Ban…").click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    context.close()

@@ -38,6 +38,11 @@ class Result:
     hold: bool = False  # this alone holds (hides) the comment until a moderator decides
     review: bool = False  # this alone puts the comment in the queue; it stays published
     earlier_id: int | None = None  # the earlier comment a reason names ("same as #812")
+    # What kind of reason each of `reasons` is, where one signal finds several kinds (the
+    # queue's filters read these, never the words): "banned", "suspect", "links"...
+    kinds: tuple[str, ...] = ()
+    # Words of the comment the moderator should see marked ("idiot"), as written.
+    marks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ with its reason:
 - at least 20 cased letters, 70 % or more of them capitals, adds 0.3: shouting;
 - a guest's comment that any rule fired for gets another 0.1, with no line of its own.
 
-The score is capped at 1.0; nothing is returned when no rule fired. A comment not held but
+Each reason's kind ("banned", "suspect", "links", "repeated", "shouting") is in `kinds`, and
+the words found, as written, in `marks`. The score is capped at 1.0; nothing is returned when
+no rule fired. A comment not held but
 scoring 0.3 or more goes to the queue and stays published.
 """
 
@@ -65,24 +67,31 @@ class RulesSignal(Signal):
         text = wordlists.Folded(subject.text)
         banned, suspect = wordlists.patterns(subject.language)
         reasons: list[str] = []
+        kinds: list[str] = []
         score = 0.0
         hold = False
 
-        for word in _matches(banned, text):
+        banned_words = _matches(banned, text)
+        for word in banned_words:
             reasons.append(f"banned word “{word}”")
+            kinds.append("banned")
             hold = True
         suspects = _matches(suspect, text)
         for word in suspects:
             reasons.append(f"suspect word “{word}”")
+            kinds.append("suspect")
         score += min(1.0, SUSPECT_WEIGHT * len(suspects))
         if subject.links > settings.max_links:
             reasons.append(f"{subject.links} links")
+            kinds.append("links")
             hold = True
         if _RUN.search(text.text) or _WORDS.search(text.folded):
             reasons.append("repeated characters")
+            kinds.append("repeated")
             score += REPEATED_WEIGHT
         if _shouting(text.text):
             reasons.append("shouting")
+            kinds.append("shouting")
             score += SHOUTING_WEIGHT
 
         if not reasons:
@@ -99,5 +108,7 @@ class RulesSignal(Signal):
                 reasons=reasons,
                 hold=hold,
                 review=not hold and score >= REVIEW_AT,
+                kinds=tuple(kinds),
+                marks=tuple(banned_words + suspects),
             )
         ]

@@ -1,17 +1,27 @@
-/* The moderation queue from the keyboard: j / k move between comments, a r s d decide the
-   current one, e edits it, x selects it, A approves every selected one. */
+/* The moderation queue from the keyboard: j / k move between comments (and open the one
+   reached), a r s d decide the current one, e edits it, x selects it, A approves every
+   selected one. A comment shown in two lines is scrolled to its first marked words. */
 (function () {
   "use strict";
   var items = Array.prototype.slice.call(document.querySelectorAll(".mod-item"));
   if (!items.length) { return; }
   var current = 0;
 
-  function focus(index) {
+  function focus(index, open) {
     current = Math.max(0, Math.min(items.length - 1, index));
     items.forEach(function (item, i) { item.classList.toggle("mod-item--current", i === current); });
+    if (!open) { return; }
     items[current].focus({ preventScroll: true });
     items[current].scrollIntoView({ block: "nearest" });
   }
+
+  items.forEach(function (item) {
+    var body = item.querySelector(".comment-body");
+    var marked = body && body.querySelector("mark");
+    if (marked && marked.offsetTop + marked.offsetHeight > body.clientHeight) {
+      body.scrollTop = marked.offsetTop;
+    }
+  });
 
   function press(key) {
     var target = items[current].querySelector("[data-key='" + key + "']");
@@ -23,8 +33,8 @@
     var tag = (event.target && event.target.tagName) || "";
     if (/^(INPUT|TEXTAREA|SELECT)$/.test(tag) || event.ctrlKey || event.metaKey || event.altKey) { return; }
     switch (event.key) {
-      case "j": focus(current + 1); break;
-      case "k": focus(current - 1); break;
+      case "j": focus(current + 1, true); break;
+      case "k": focus(current - 1, true); break;
       case "a": case "r": case "s": case "d": case "e": press(event.key); break;
       case "x":
         var box = items[current].querySelector("input[type=checkbox]");
@@ -38,5 +48,5 @@
     }
     event.preventDefault();
   });
-  focus(0);
+  focus(0, false);
 })();
