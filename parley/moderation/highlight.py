@@ -32,12 +32,14 @@ MAX_CHARS = 500
 
 # A sentence ends at . ! ? … (and their runs, with closing quotes or brackets) before
 # whitespace, or at a line break.
-_END = re.compile(r"(?<=[.!?…])[\"'”’»)\]]*\s+|\s*\n\s*")
+_END = re.compile(r"([.!?…]+[\"'”’»)\]]*)\s+|\s*\n\s*")
 
 
 def sentences(text: str) -> list[str]:
     """The text's sentences, in order, whitespace squashed; empty ones dropped."""
-    return [" ".join(part.split()) for part in _END.split(text) if part and part.strip()]
+    pieces = _END.split(text)  # sentence, its end (None at a line break), sentence, ...
+    found = ["".join(filter(None, pieces[i : i + 2])) for i in range(0, len(pieces), 2)]
+    return [" ".join(part.split()) for part in found if part.strip()]
 
 
 def deciding_group(scores: dict[str, Any]) -> str | None:
