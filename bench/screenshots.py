@@ -2,7 +2,8 @@
 
 Starts the production server (`parley serve`) on a temporary data directory with the demo
 loaded, photographs the dossier and a deep part of its discussion at desktop and phone widths,
-then stops the server. Run with `make screenshots` (or `.venv/bin/python bench/screenshots.py`);
+and the moderation queue the demo's classifier fills (logged in as the demo's admin), then
+stops the server. Run with `make screenshots` (or `.venv/bin/python bench/screenshots.py`);
 `--out DIR` writes the pictures elsewhere, to compare before replacing them.
 
 Uses Debian's Chromium (/usr/bin/chromium); it never downloads a browser.
@@ -111,6 +112,8 @@ class Shot:
     height: int | None = None
     clip: str | None = None  # a script returning the part of the page to keep
     act: Callable[[Page, str], None] | None = None  # what the reader does before the picture
+    path: str = ""  # a page of the site instead of the dossier, e.g. "/moderation/"
+    moderator: bool = False  # log in as the demo's admin first
 
 
 SHOTS = [
@@ -135,6 +138,8 @@ SHOTS = [
         scroll_arg=0.05,
         act=lambda page, url: post_twice_as_a_guest(page, url, PHONE_ANSWER),
     ),
+    Shot("queue-desktop", phone=False, height=800, path="/moderation/", moderator=True),
+    Shot("queue-phone", phone=True, path="/moderation/", moderator=True),
 ]
 
 
@@ -179,10 +184,13 @@ class DemoServer:
         self.env.pop("DATABASE_URL", None)  # the embedded SQLite database in data_dir
         self.process: subprocess.Popen | None = None
         self.dossier_url = ""
+        self.admin_password_file = data_dir / "admin-password.txt"
 
     def start(self) -> DemoServer:
         run_parley(self.env, "migrate", "--noinput", "-v0")
         run_parley(self.env, "collectstatic", "--noinput", "-v0")
+        # The first classifier, as `make run` trains it, so the demo's comments are scored.
+        run_parley(self.env, "train_moderation", "--if-missing", "--note", "screenshots")
         loaded = run_parley(self.env, "load_demo", "--base-url", self.base)
         match = re.search(r"^Dossier: (\S+)", loaded, re.MULTILINE)
         if match is None:
@@ -190,6 +198,8 @@ class DemoServer:
         self.dossier_url = match[1]
         # Translations the worker would make within seconds, made before the first picture.
         run_parley(self.env, "translate", "--all", "--to", "en", "--no-progress")
+        # The scores the worker would give within seconds (the queue's content), given first.
+        run_parley(self.env, "db_worker", "--batch", "--no-startup-delay", "-v0")
         self.process = subprocess.Popen(  # noqa: S603
             [PARLEY, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"],
             env=self.env,
@@ -220,7 +230,16 @@ class DemoServer:
             self.process.wait(timeout=10)
 
 
-def shoot(browser: Browser, url: str, shot: Shot, out: Path) -> Path:
+def log_in(page, base: str, password: str) -> None:
+    page.goto(base + "/login/")
+    page.get_by_label("User name").fill("admin")
+    page.get_by_label("Password").fill(password)
+    page.locator("main").get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def shoot(browser: Browser, server: DemoServer, shot: Shot, out: Path) -> Path:
+    url = server.base + shot.path if shot.path else server.dossier_url
     options: dict = {"timezone_id": READER_ZONE, "locale": "en-GB"}
     if shot.phone:
         options |= {
@@ -238,6 +257,8 @@ def shoot(browser: Browser, url: str, shot: Shot, out: Path) -> Path:
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    if shot.moderator:
+        log_in(page, server.base, server.admin_password_file.read_text().strip())
     if shot.act:
         shot.act(page, url)
     else:
@@ -287,7 +308,7 @@ def main() -> None:
                 for shot in SHOTS:
                     if wanted and shot.name not in wanted:
                         continue
-                    path = shoot(browser, server.dossier_url, shot, out)
+                    path = shoot(browser, server, shot, out)
                     shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
                     print(f"wrote {shown}")
                 browser.close()

@@ -76,6 +76,7 @@ SEVERITY = {
     "spam": 4,  # the model's spam group, a spam signal, or readers' spam flags
     "links": 4,  # more links than the policy allows: how link spam looks
     "suspect": 3,  # a word the site finds suspect, repeated characters, shouting
+    "unsure": 3,  # the model asks, with no category likely enough to name
     "repeated": 3,
     "shouting": 3,
     "offtopic": 3,  # readers' off-topic and other flags
@@ -149,6 +150,7 @@ class Priority:
             "spam": _("spam"),
             "links": _("many links"),
             "suspect": _("a suspect word"),
+            "unsure": _("the model is unsure"),
             "repeated": _("repeated characters"),
             "shouting": _("shouting"),
             "offtopic": _("off-topic"),
@@ -178,13 +180,15 @@ class Priority:
 def _sources(scores: dict[str, Any], flag_reasons: list[str]) -> list[tuple[str, float]]:
     """Every (kind, confidence) that put the comment in the queue."""
     found: list[tuple[str, float]] = []
-    deciding = highlight.deciding_group(scores)
-    for name in GROUPS:
-        entry = scores.get(name)
-        if deciding and isinstance(entry, dict):
-            value = float(entry.get("score") or 0.0)
-            if name == deciding or value >= REASON_AT:
-                found.append((name, value))
+    if highlight.deciding_group(scores):
+        groups = {
+            name: float(scores[name].get("score") or 0.0)
+            for name in GROUPS
+            if isinstance(scores.get(name), dict)
+        }
+        named = [(name, value) for name, value in groups.items() if value >= REASON_AT]
+        # No group is likely enough to be named: the model asks with them all together.
+        found.extend(named or [("unsure", sum(groups.values()))])
     for signal, entry in scores.items():
         if signal in GROUPS or not isinstance(entry, dict):
             continue

@@ -195,7 +195,17 @@ def test_the_queue_fits_a_phone_with_touch_sized_actions(
         assert box["width"] >= 44 and box["height"] >= 44, f"{name} is {box} on a phone"
     box = first.locator(".mod-select").bounding_box()
     assert box["width"] >= 44 and box["height"] >= 44
-    # Opening the ban form keeps the page within the phone's width.
+    # The filters fold away, the bulk buttons wait for a selection; open, they fit too.
+    expect(page.locator(".mod-filters")).to_be_hidden()
+    expect(page.locator("#bulk")).to_be_hidden()
+    page.get_by_text("Filter and order").click()
+    expect(page.locator(".mod-filters select[name=reason]")).to_be_visible()
+    first.locator(".mod-select").tap()
+    expect(page.locator("#bulk")).to_be_visible()
+    bulk = page.locator("#bulk button")
+    for index in range(bulk.count()):
+        box = bulk.nth(index).bounding_box()
+        assert box["x"] + box["width"] <= 390 and box["width"] >= 44 and box["height"] >= 44
     first.get_by_text("Ban…").click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()

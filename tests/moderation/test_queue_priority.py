@@ -61,6 +61,12 @@ BANNED_WORD = comment(rules("banned", score=1.0, hold=True), status="pending")
 SHOWN_SPAM = comment(scored("spam", 0.97))
 LINK_SPAM = comment(rules("links", score=1.0, hold=True), status="pending")
 SUSPECT_WORD = comment(rules("suspect"))
+UNSURE = comment(
+    {
+        "threat": {"score": 0.13, "reasons": ["needs review 0.22"], "hold": False, "review": True},
+        "abuse": {"score": 0.09, "reasons": [], "hold": False, "review": False},
+    }
+)
 POSTED_TWICE = comment(
     {"duplicates": {"score": 1.0, "reasons": ["posted twice"], "hold": True, "review": False}},
     status="pending",
@@ -80,6 +86,8 @@ DEEP_QUIET_REPLY = comment(scored("abuse", 0.31), depth=4, thread_comments=3, ho
         (SHOWN_SPAM, SUSPECT_WORD, "spam before a suspect word"),
         (LINK_SPAM, SUSPECT_WORD, "too many links look like spam"),
         (SUSPECT_WORD, POSTED_TWICE, "a suspect word before a double post nobody sees"),
+        (SHOWN_SPAM, UNSURE, "spam before what the model cannot name"),
+        (UNSURE, POSTED_TWICE, "what the model asks about, shown, before a double post"),
         (POSTED_TWICE, NEW_COMMENTER, "anything found before a comment held only by policy"),
         (SHOWN_THREAT, HELD_THREAT, "a threat readers see now before a surer one nobody sees"),
         (SHOWN_SPAM, LINK_SPAM, "spam shown now before held link spam"),
@@ -106,6 +114,11 @@ def test_replies_and_freshness_raise_a_comment():
     assert comment(scored("abuse", 0.5), replies=6).key > comment(scored("abuse", 0.5)).key
     fresh = comment(scored("abuse", 0.5), hours=0.2)
     assert fresh.key > comment(scored("abuse", 0.5), hours=30).key
+
+
+def test_a_model_unsure_of_the_category_is_not_a_threat():
+    assert UNSURE.kind == "unsure" and UNSURE.confidence == pytest.approx(0.22)
+    assert UNSURE.parts()[0] == "the model is unsure"
 
 
 def test_a_group_below_the_reason_level_does_not_count():

@@ -3,9 +3,24 @@
    selected one. A comment shown in two lines is scrolled to its first marked words. */
 (function () {
   "use strict";
+  var phone = window.matchMedia("(max-width: 40rem)").matches;
+  var filters = document.querySelector(".mod-filterbox");
+  // On a phone the filters fold away unless some are set.
+  if (filters && phone && !/[?&](order|show|reason|language|post|age)=[^&]/.test(location.search)) {
+    filters.open = false;
+  }
   var items = Array.prototype.slice.call(document.querySelectorAll(".mod-item"));
   if (!items.length) { return; }
   var current = 0;
+  var bulk = document.getElementById("bulk");
+
+  // The bulk buttons show once a comment is selected (on a phone they are hidden till then).
+  function selected() {
+    if (!bulk) { return; }
+    bulk.classList.toggle("mod-bulk--idle", !document.querySelector(".mod-item input[type=checkbox]:checked"));
+  }
+  document.addEventListener("change", selected);
+  selected();
 
   function focus(index, open) {
     current = Math.max(0, Math.min(items.length - 1, index));
@@ -38,7 +53,7 @@
       case "a": case "r": case "s": case "d": case "e": press(event.key); break;
       case "x":
         var box = items[current].querySelector("input[type=checkbox]");
-        if (box) { box.checked = !box.checked; }
+        if (box) { box.checked = !box.checked; selected(); }
         break;
       case "A":
         var bulk = document.querySelector("#bulk button[value=approve]");
