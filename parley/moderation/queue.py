@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -253,9 +253,9 @@ def waiting(filters: Filters) -> QuerySet[Comment]:
         .annotate(approved=Subquery(approved))
         .filter(Q(approved__isnull=True) | Q(created_at__gt=F("approved")))
     )
-    query = Comment.objects.annotate(
-        flag_count=Count("flags", distinct=True), is_flagged=Exists(flagged)
-    ).exclude(status__in=(Comment.Status.DELETED, Comment.Status.REJECTED))
+    query = Comment.objects.annotate(is_flagged=Exists(flagged)).exclude(
+        status__in=(Comment.Status.DELETED, Comment.Status.REJECTED)
+    )
     held = Q(status=Comment.Status.PENDING)
     flagged_q = Q(status=Comment.Status.PUBLISHED) & (
         Q(is_flagged=True) | Q(screening__review=True)
@@ -318,7 +318,7 @@ _RANK_FIELDS = (
     "thread__comment_count",
     "created_at",
     "screening__scores",
-    "flag_count",
+    "is_flagged",
 )
 
 
@@ -347,7 +347,7 @@ def page(filters: Filters, number: int, now: datetime | None = None) -> Queue:
         rows = list(query.order_by("-created_at", "-id").values(*_RANK_FIELDS)[: RANKED + 1])
         truncated = len(rows) > RANKED
         rows = rows[:RANKED]
-        flags = _open_flags([row["pk"] for row in rows if row["flag_count"]])
+        flags = _open_flags([row["pk"] for row in rows if row["is_flagged"]])
         priorities = _priorities(rows, flags, now)
         rows.sort(
             key=lambda row: (
@@ -370,7 +370,7 @@ def page(filters: Filters, number: int, now: datetime | None = None) -> Queue:
     count = query.count()
     number = _clamp(number, count)
     rows = list(query.order_by(*order).values(*_RANK_FIELDS)[(number - 1) * PAGE : number * PAGE])
-    flags = _open_flags([row["pk"] for row in rows if row["flag_count"]])
+    flags = _open_flags([row["pk"] for row in rows if row["is_flagged"]])
     return Queue(
         ids=[row["pk"] for row in rows],
         count=count,
