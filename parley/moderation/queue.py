@@ -240,6 +240,15 @@ def priority_of(
 # -- what waits -----------------------------------------------------------------------------
 
 
+# The signals' reasons stand until a moderator decides: while the comment is held, or the
+# model's question is open. A comment approved and flagged again waits for its flags alone.
+UNANSWERED = Q(status=Comment.Status.PENDING) | Q(screening__review=True)
+
+
+def _unanswered(status: str, review: bool | None) -> bool:
+    return status == Comment.Status.PENDING or bool(review)
+
+
 def waiting(filters: Filters) -> QuerySet[Comment]:
     """The comments waiting for a moderator that the filters let through, unordered."""
     approved = (
@@ -277,7 +286,7 @@ def waiting(filters: Filters) -> QuerySet[Comment]:
     if filters.reason == reasons.FLAGS:
         query = query.filter(is_flagged=True)
     elif filters.reason:
-        query = query.filter(screening__reasons__has_key=filters.reason)
+        query = query.filter(UNANSWERED, screening__reasons__has_key=filters.reason)
     return query
 
 
@@ -318,6 +327,7 @@ _RANK_FIELDS = (
     "thread__comment_count",
     "created_at",
     "screening__scores",
+    "screening__review",
     "is_flagged",
 )
 
@@ -330,7 +340,11 @@ def _priorities(rows: list[dict[str, Any]], flags: dict[int, list[Flag]], now: d
             replies=row["reply_count"],
             thread_comments=row["thread__comment_count"],
             created_at=row["created_at"],
-            scores=row["screening__scores"],
+            scores=(
+                row["screening__scores"]
+                if _unanswered(row["status"], row["screening__review"])
+                else None
+            ),
             flag_reasons=[f.reason for f in flags.get(row["pk"], [])],
             now=now,
         )
@@ -415,9 +429,9 @@ class Item:
         return [reason.words for reason in self.reasons if not reason.hold]
 
 
-def reasons_of(screening: Screening | None) -> list[Reason]:
-    """Each reason once, in words, in the order of reasons.KINDS."""
-    if screening is None:
+def reasons_of(comment: Comment, screening: Screening | None) -> list[Reason]:
+    """Each reason no moderator answered yet once, in words, in the order of reasons.KINDS."""
+    if screening is None or not _unanswered(comment.status, screening.review):
         return []
     stored = screening.reasons or {}
     seen: set[str] = set()
@@ -453,7 +467,7 @@ def items(queue: Queue) -> list[Item]:
                 history=histories[comment.pk],
                 key=people.key_of(comment),
                 priority=queue.priorities.get(comment.pk),
-                reasons=reasons_of(screening),
+                reasons=reasons_of(comment, screening),
                 body=(
                     highlight.mark(comment.body_html, phrases, words)
                     if phrases or words

@@ -156,6 +156,20 @@ def test_an_answered_flag_no_longer_lists_the_comment_as_flagged(client, moderat
     assert _names(mixed, _listed(client, "?reason=flags")) == set()
 
 
+def test_a_decided_comment_flagged_again_waits_for_its_flags_alone(client, moderator, mixed):
+    client.force_login(moderator)
+    hate = mixed["hate"]
+    actions.decide(hate, "approve", by=moderator, expected="published")
+    assert hate.pk not in _listed(client)
+    actions.flag(hate, reporter_key="ip:192.0.2.60", reporter=None, reason="offtopic")
+    assert hate.pk in _listed(client, "?reason=flags")
+    assert hate.pk not in _listed(client, "?reason=review")  # the model's question is answered
+    page = client.get("/moderation/").content.decode()
+    item = re.search(rf'id="m{hate.pk}".*?</li>\s*(?=<li class="mod-item|</ol>)', page, re.S)
+    assert "to review:" not in item.group() and "flagged: Off-topic" in item.group()
+    assert "Why here: off-topic · flagged by 1 reader" in item.group()
+
+
 def test_the_most_urgent_comes_first_and_the_other_orders_stay(client, moderator, mixed):
     client.force_login(moderator)
     ranked = _ordered_names(mixed, _listed(client))
