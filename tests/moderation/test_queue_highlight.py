@@ -129,3 +129,17 @@ def test_a_word_list_hit_is_marked(client, moderator, thread, no_rate_limit):
     client.force_login(moderator)
     page = client.get("/moderation/").content.decode()
     assert "Only a <mark>Clown</mark> would miss the date." in page
+
+
+@pytest.mark.django_db
+def test_marking_a_comment_that_tries_markup_keeps_it_text(
+    client, moderator, thread, no_rate_limit
+):
+    wordlists.save("", "suspect", "clown", by=moderator)
+    _posted('clown <script>alert("x")</script> <img src=x onerror=alert(1)> clown', "198.51.100.5")
+    client.force_login(moderator)
+    page = client.get("/moderation/").content.decode()
+    item = page[page.index('class="comment-body prose"') :]
+    item = item[: item.index("</div>")]
+    assert item.count("<mark>clown</mark>") == 2
+    assert "<script" not in item and "<img" not in item and "onerror" not in item.split("&lt;")[0]
