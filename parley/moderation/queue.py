@@ -67,39 +67,48 @@ class Filters:
 
 # -- the order ------------------------------------------------------------------------------
 
-# How severe each kind of reason is: the more severe, the nearer the top, whatever else.
-SEVERITY = {
-    "threat": 6,  # the model's threat group, or readers' threat flags
-    "hate": 6,
-    "abuse": 5,  # insults and harassment: the model's abuse group, or readers' flags
-    "banned": 5,  # a word the site banned
-    "spam": 4,  # the model's spam group, a spam signal, or readers' spam flags
-    "links": 4,  # more links than the policy allows: how link spam looks
-    "suspect": 3,  # a word the site finds suspect, repeated characters, shouting
-    "unsure": 3,  # the model asks, with no category likely enough to name
-    "repeated": 3,
-    "shouting": 3,
-    "offtopic": 3,  # readers' off-topic and other flags
-    "other": 3,
-    "duplicate": 2,  # posted twice, or again elsewhere: held, nobody is hurt meanwhile
-    "policy": 1,  # nothing suspect: held because the policy reviews new or every commenter
+# How much harm each kind of reason can do, relative. A comment's priority is this weight,
+# times how sure its signal is, times how many readers will see it: at equal confidence and
+# reach a threat comes before an insult, an insult before spam, spam before a suspect word.
+SEVERITY: dict[str, float] = {
+    "threat": 10,  # the model's threat group, or readers' threat flags
+    "hate": 10,
+    "abuse": 6,  # insults and harassment: the model's abuse group, or readers' flags
+    "banned": 6,  # a word the site banned
+    "spam": 5,  # the model's spam group, a spam signal, or readers' spam flags
+    "links": 5,  # more links than the policy allows: how link spam looks
+    "suspect": 2,  # a word the site finds suspect, repeated characters, shouting
+    "unsure": 2,  # the model asks, with no category likely enough to name
+    "repeated": 2,
+    "shouting": 2,
+    "offtopic": 2,  # readers' off-topic and other flags
+    "other": 2,
+    "duplicate": 1,  # posted twice, or again elsewhere: held, nobody is hurt meanwhile
+    "policy": 0.5,  # nothing suspect: held because the policy reviews new or every commenter
 }
+# The share of a reason's weight it keeps however unsure its signal is: comments nothing
+# scored are still ordered by reach, and a threat the model names (0.2 or more) still
+# comes before a suspect word however sure.
+FLOOR = 0.2
 # A held comment's reach beside a shown one's: nobody but its author sees it until a
 # moderator decides (so it hurts nobody meanwhile), but its author is waiting.
 HELD_REACH = 0.5
-# Readers whose flags of one kind make the readers as sure as a confident model.
+# Readers whose flags of one kind make them as sure as a certain signal; one reader's flag
+# is half as sure.
 SURE_FLAGS = 3
+
+
+def weighed(kind: str, confidence: float) -> float:
+    """A reason's weight, as sure as its signal is."""
+    return SEVERITY.get(kind, SEVERITY["other"]) * (FLOOR + (1 - FLOOR) * confidence)
 
 
 @dataclass(frozen=True)
 class Priority:
-    """Where a comment stands in the queue: one rule, `key`, with one term per factor.
+    """Where a comment stands in the queue: one rule, `key` = severity x confidence x
+    reach, with one term per factor. Ties go to the comment waiting longest."""
 
-    Severity comes first (a threat before an insult before spam before a suspect word);
-    within one severity, `urgency`: how sure the signals are, times how many readers will
-    see the comment. Ties go to the comment waiting longest."""
-
-    kind: str  # the most severe reason (a key of SEVERITY)
+    kind: str  # the reason that weighs most (a key of SEVERITY)
     confidence: float  # how sure its signal is, 0..1 (the model's probability, flags...)
     shown: bool  # published: the post's readers see it now
     depth: int  # 0 for a top-level comment
@@ -109,8 +118,9 @@ class Priority:
     flags: int = 0  # readers who flagged it and no approval answered yet
 
     @property
-    def severity(self) -> int:
-        return SEVERITY.get(self.kind, SEVERITY["other"])
+    def severity(self) -> float:
+        """The reason's weight, as sure as its signal is."""
+        return weighed(self.kind, self.confidence)
 
     @property
     def reach(self) -> float:
@@ -130,15 +140,10 @@ class Priority:
         )
 
     @property
-    def urgency(self) -> float:
-        # Half of it whatever the confidence, so that reach orders comments nothing scored.
-        return (0.5 + 0.5 * self.confidence) * self.reach
-
-    @property
-    def key(self) -> tuple[int, float]:
-        """Larger first. Urgencies within a thousandth of each other are equal (comments
-        posted minutes apart), and the comment waiting longest goes first."""
-        return (self.severity, round(self.urgency, 3))
+    def key(self) -> float:
+        """Larger first. Keys within a thousandth of each other are equal (comments posted
+        minutes apart), and the comment waiting longest goes first."""
+        return round(self.severity * self.reach, 3)
 
     def parts(self) -> list[str]:
         """Why it is where it is, in a moderator's words, most telling first."""
@@ -208,7 +213,7 @@ def _sources(scores: dict[str, Any], flag_reasons: list[str]) -> list[tuple[str,
     counts: dict[str, int] = {}
     for reason in flag_reasons:
         counts[reason] = counts.get(reason, 0) + 1
-    found.extend((reason, min(1.0, n / SURE_FLAGS)) for reason, n in counts.items())
+    found.extend((reason, min(1.0, (1 + n) / (1 + SURE_FLAGS))) for reason, n in counts.items())
     return found
 
 
@@ -224,7 +229,7 @@ def priority_of(
     now: datetime,
 ) -> Priority:
     sources = _sources(scores or {}, flag_reasons) or [("policy", 0.0)]
-    kind, confidence = max(sources, key=lambda s: (SEVERITY.get(s[0], SEVERITY["other"]), s[1]))
+    kind, confidence = max(sources, key=lambda source: weighed(*source))
     return Priority(
         kind=kind,
         confidence=confidence,
@@ -363,13 +368,7 @@ def page(filters: Filters, number: int, now: datetime | None = None) -> Queue:
         rows = rows[:RANKED]
         flags = _open_flags([row["pk"] for row in rows if row["is_flagged"]])
         priorities = _priorities(rows, flags, now)
-        rows.sort(
-            key=lambda row: (
-                tuple(-part for part in priorities[row["pk"]].key),
-                row["created_at"],
-                row["pk"],
-            )
-        )
+        rows.sort(key=lambda row: (-priorities[row["pk"]].key, row["created_at"], row["pk"]))
         count = len(rows)
         number = _clamp(number, count)
         chosen = rows[(number - 1) * PAGE : number * PAGE]

@@ -61,6 +61,8 @@ BANNED_WORD = comment(rules("banned", score=1.0, hold=True), status="pending")
 SHOWN_SPAM = comment(scored("spam", 0.97))
 LINK_SPAM = comment(rules("links", score=1.0, hold=True), status="pending")
 SUSPECT_WORD = comment(rules("suspect"))
+SURE_SUSPECT = comment(rules("suspect", "suspect", "suspect", score=1.0))
+FAINT_THREAT = comment(scored("threat", 0.2))
 UNSURE = comment(
     {
         "threat": {"score": 0.13, "reasons": ["needs review 0.22"], "hold": False, "review": True},
@@ -82,7 +84,10 @@ DEEP_QUIET_REPLY = comment(scored("abuse", 0.31), depth=4, thread_comments=3, ho
         (SHOWN_THREAT, SHOWN_INSULT, "a threat before an insult, even a surer one"),
         (SHOWN_HATE, SHOWN_INSULT, "hate before an insult"),
         (SHOWN_INSULT, SHOWN_SPAM, "an insult before spam"),
-        (BANNED_WORD, SHOWN_SPAM, "a banned word is an insult"),
+        (BANNED_WORD, LINK_SPAM, "a banned word is an insult: before spam, both held"),
+        (SHOWN_SPAM, BANNED_WORD, "sure spam readers see now before a banned word nobody sees"),
+        (SHOWN_INSULT, FAINT_THREAT, "a sure insult before a threat the model barely names"),
+        (FAINT_THREAT, SURE_SUSPECT, "a threat the model names before any suspect word"),
         (SHOWN_SPAM, SUSPECT_WORD, "spam before a suspect word"),
         (LINK_SPAM, SUSPECT_WORD, "too many links look like spam"),
         (SUSPECT_WORD, POSTED_TWICE, "a suspect word before a double post nobody sees"),
@@ -98,6 +103,12 @@ def test_which_comes_first(first: Priority, then: Priority, why: str):
     assert first.key > then.key, why
 
 
+def test_severity_weighs_more_than_confidence_at_equal_confidence():
+    for sure in (0.3, 0.6, 0.9):
+        keys = [comment(scored(group, sure)).key for group in ("threat", "abuse", "spam")]
+        assert keys == sorted(keys, reverse=True) and len(set(keys)) == 3
+
+
 def test_the_models_confidence_orders_one_kind():
     assert comment(scored("abuse", 0.9)).key > comment(scored("abuse", 0.4)).key
 
@@ -105,8 +116,8 @@ def test_the_models_confidence_orders_one_kind():
 def test_readers_flags_count_and_their_reason_is_a_severity():
     one = comment(flags=("threat",))
     three = comment(flags=("threat", "threat", "threat"))
-    assert one.kind == "threat" and one.flags == 1
-    assert three.key > one.key > SHOWN_INSULT.key
+    assert one.kind == "threat" and one.flags == 1 and one.confidence == 0.5
+    assert three.key > one.key > SHOWN_INSULT.key  # one reader's threat report first
     assert comment(flags=("offtopic",)).key < SHOWN_SPAM.key
 
 
