@@ -46,19 +46,18 @@ class Filters:
     def check(self) -> None:
         """Refuse values no form offers, with a sentence saying what is accepted."""
         allowed = {
-            "show": SHOWS,
-            "reason": ("", *REASONS),
-            "age": ("", *AGES, "older"),
-            "order": ORDERS,
+            "show": (_("“%(value)s” is not a view of the queue"), SHOWS),
+            "reason": (_("“%(value)s” is not a reason the queue knows"), ("", *REASONS)),
+            "age": (_("“%(value)s” is not an age the queue knows"), ("", *AGES, "older")),
+            "order": (_("“%(value)s” is not an order of the queue"), ORDERS),
         }
-        for name, values in allowed.items():
+        for name, (refusal, values) in allowed.items():
             value = getattr(self, name)
             if value not in values:
                 raise Invalid(
-                    _("“%(value)s” is not a %(name)s the queue knows; use one of: %(values)s.")
+                    _("%(refusal)s; use one of: %(values)s.")
                     % {
-                        "value": value,
-                        "name": name,
+                        "refusal": refusal % {"value": value[:40]},
                         "values": ", ".join(v for v in values if v),
                     },
                     field=name,

@@ -220,9 +220,9 @@ def test_each_item_says_its_reasons_once_and_why_it_is_there(client, moderator, 
     "query, words",
     [
         ("?reason=rules", "“rules” is not a reason the queue knows"),
-        ("?order=random", "“random” is not a order the queue knows"),
-        ("?age=year", "“year” is not a age the queue knows"),
-        ("?show=everything", "“everything” is not a show the queue knows"),
+        ("?order=random", "“random” is not an order of the queue; use one of: priority,"),
+        ("?age=year", "“year” is not an age the queue knows; use one of: hour, day,"),
+        ("?show=everything", "“everything” is not a view of the queue; use one of: waiting,"),
     ],
 )
 def test_a_filter_no_form_offers_is_a_clear_400(client, moderator, thread, query, words):
