@@ -294,3 +294,28 @@ def test_a_page_costs_the_same_queries_with_2_or_14_waiting(
         add(n)
     assert len(_listed(client, f"?order={order}")) == 28
     assert queries() == few
+
+
+def test_screenings_stored_before_reason_kinds_get_them_from_their_scores(thread, post_as):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from parley.moderation.models import Screening
+
+    backfill = import_module("parley.moderation.migrations.0005_queue_reasons").backfill
+    old = post_as(thread, "Eli", "An old comment the model asked about.")
+    held = post_as(thread, "Fay", "An old comment held by the policy.")
+    links = post_as(thread, "Gus", "An old comment with many links.")
+    legacy = {"abuse": {"score": 0.4, "reasons": ["abuse 0.40"], "hold": False, "review": True}}
+    Screening.objects.filter(comment=old).update(scores=legacy, review=True, reasons={})
+    Screening.objects.update_or_create(comment=held, defaults={"held": True, "reasons": {}})
+    rules = {"rules": {"score": 1.0, "reasons": ["5 links"], "hold": True, "review": False}}
+    Screening.objects.update_or_create(
+        comment=links, defaults={"held": True, "scores": rules, "reasons": {}}
+    )
+    backfill(apps, None)
+    reasons = dict(Screening.objects.values_list("comment_id", "reasons"))
+    assert reasons[old.pk] == {"review": {"hold": False, "words": ["abuse 0.40"]}}
+    assert reasons[held.pk] == {"policy": {"hold": True, "words": []}}
+    assert reasons[links.pk] == {"words": {"hold": True, "words": ["5 links"]}}
