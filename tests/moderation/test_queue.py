@@ -87,7 +87,8 @@ def _names(made: dict[str, Comment], ids: list[int]) -> set[str]:
 
 def test_each_reason_filter_lists_exactly_the_comments_with_that_reason(client, moderator, mixed):
     assert mixed["threat"].status == "pending"  # held by the model
-    assert mixed["hate"].status == mixed["spam"].status == "published"  # questioned
+    assert mixed["spam"].status == "pending"  # held while posting: link spam from a guest
+    assert mixed["hate"].status == "published"  # questioned
     client.force_login(moderator)
     waiting = {
         "links",
@@ -126,13 +127,13 @@ def test_show_language_post_and_age_filters(client, moderator, mixed, editor):
         "banned",
         "twice",
         "threat",
+        "spam",
         "policy",
     }
     assert _names(mixed, _listed(client, "?show=flagged")) == {
         "suspect",
         "flagged",
         "hate",
-        "spam",
         "pt",
     }
     assert _names(mixed, _listed(client, "?language=pt")) == {"pt"}
@@ -178,12 +179,12 @@ def test_the_most_urgent_comes_first_and_the_other_orders_stay(client, moderator
         return [ranked.index(name) for name in names] == sorted(ranked.index(n) for n in names)
 
     # Hate readers see now (the model's, and a reader's report) before the threat the model
-    # hid; a held banned word (an insult) before held links (spam); shown spam before held
-    # links; links before a suspect word, before a duplicate, and last the comment held
-    # only by the policy.
+    # hid; a held banned word (an insult) before held links (spam); spam held while posting
+    # before a suspect word; links before a suspect word, before a duplicate, and last the
+    # comment held only by the policy.
     assert before("hate", "threat") and before("flagged", "threat")
     assert before("flagged", "banned", "links", "suspect", "twice", "policy")
-    assert before("spam", "links")
+    assert before("spam", "suspect")
     assert ranked[-1] == "policy"
     by_age = sorted(
         (comment for name, comment in mixed.items() if name in ranked),
@@ -303,7 +304,7 @@ def test_screenings_stored_before_reason_kinds_get_them_from_their_scores(thread
 
     from parley.moderation.models import Screening
 
-    backfill = import_module("parley.moderation.migrations.0005_queue_reasons").backfill
+    backfill = import_module("parley.moderation.migrations.0006_queue_reasons").backfill
     old = post_as(thread, "Eli", "An old comment the model asked about.")
     held = post_as(thread, "Fay", "An old comment held by the policy.")
     links = post_as(thread, "Gus", "An old comment with many links.")

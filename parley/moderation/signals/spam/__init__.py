@@ -643,6 +643,6 @@ class SpamSignal(Signal):
             return []
         score = round(score, 3)
         return [
-            Result(RESULT, min(1.0, score), [REASON], hold=True),
+            Result(RESULT, min(1.0, score), [REASON], hold=True, kinds=("spam",)),
             Result(EVIDENCE, score, why),
         ]

@@ -37,7 +37,7 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("moderation", "0004_wordlist_kind_label")]
+    dependencies = [("moderation", "0005_model_thresholds")]
 
     operations = [
         migrations.AddField(
