@@ -68,7 +68,7 @@ def model():
 
 
 THREAT = "We know where you live, and we will come for you tonight with a knife."
-CALM = "Thanks for posting the documents. The letter is clear about the hour."
+CALM = "The letter is clear about the hour."
 
 
 def _posted(body: str, ip: str) -> Comment:
