@@ -69,6 +69,8 @@ bench-language: install
 bench-moderation: install
 	$(BIN)/python bench/moderation.py
 	$(BIN)/python bench/moderation_posting.py
+	$(BIN)/python bench/spam.py
+	$(BIN)/python bench/demo_queue.py
 
 lock: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
