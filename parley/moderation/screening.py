@@ -79,13 +79,9 @@ def summary_of(reasons: list[str]) -> str:
     return ("held: " + "; ".join(reasons))[:500] if reasons else ""
 
 
-def screen(comment: Comment) -> Callable[[Comment], None] | None:
-    """The screener discussion.actions calls with each comment being posted."""
-    found = bans.matching(
-        user_id=comment.author_id, email=comment.author_email, ip=comment.ip_address
-    )
-    if found is not None and not found.shadow:
-        raise Forbidden(bans.refusal(found), code="banned")
+def _fast_signals(comment: Comment) -> tuple[Policy, str, Subject, list, list[Result]] | None:
+    """The post's policy, the commenter's trust, and what the signals that run while posting
+    find in the comment's words; None for the staff, whom no signal screens."""
     rules = policy.for_post(comment.thread.post_id)
     level = people.trust(comment, trusted_after=rules.trusted_after)
     if level == people.STAFF:
@@ -93,6 +89,20 @@ def screen(comment: Comment) -> Callable[[Comment], None] | None:
     subject = subject_of(comment, level)
     inline = [signal for signal in active() if signal.inline]
     results = [result for signal in inline for result in signal.score(subject, settings_of(rules))]
+    return rules, level, subject, inline, results
+
+
+def screen(comment: Comment) -> Callable[[Comment], None] | None:
+    """The screener discussion.actions calls with each comment being posted."""
+    found = bans.matching(
+        user_id=comment.author_id, email=comment.author_email, ip=comment.ip_address
+    )
+    if found is not None and not found.shadow:
+        raise Forbidden(bans.refusal(found), code="banned")
+    fast = _fast_signals(comment)
+    if fast is None:
+        return None
+    rules, level, subject, inline, results = fast
     reasons: list[str] = []
     if rules.mode == Policy.Mode.ALL:
         reasons.append("every comment is reviewed")
@@ -144,13 +154,10 @@ def screen_edit(comment: Comment) -> Callable[[Comment], None] | None:
     """The screener discussion.actions calls with each comment being edited: the fast
     signals look at the new words, and a published comment they hold is hidden again until
     a moderator decides (an edit that adds shop links to a published comment)."""
-    rules = policy.for_post(comment.thread.post_id)
-    level = people.trust(comment, trusted_after=rules.trusted_after)
-    if level == people.STAFF:
+    fast = _fast_signals(comment)
+    if fast is None:
         return None
-    subject = subject_of(comment, level)
-    inline = [signal for signal in active() if signal.inline]
-    results = [result for signal in inline for result in signal.score(subject, settings_of(rules))]
+    _rules, _level, subject, inline, results = fast
     reasons = [reason for result in results if result.hold for reason in result.reasons or []]
     before = comment.status
     if reasons and before == Comment.Status.PUBLISHED:
@@ -162,7 +169,8 @@ def screen_edit(comment: Comment) -> Callable[[Comment], None] | None:
         screening, _created = Screening.objects.get_or_create(comment=saved)
         scores = {**screening.scores, **as_scores(results)}
         screening.scores = scores
-        fields = ["scores"]
+        screening.reasons = {**screening.reasons, **kinds.of(scores)}
+        fields = ["scores", "reasons"]
         if reasons:
             earlier = [screening.summary.removeprefix("held: ")] if screening.held else []
             screening.held = True

@@ -196,6 +196,8 @@ def test_an_edit_that_adds_shop_links_hides_the_comment_again(client, thread):
     thread.refresh_from_db()
     assert thread.comment_count == count - 1
     assert not visible_to_others("luxury watches")
+    # The queue files it where a moderator looks for spam.
+    assert Screening.objects.get(comment=comment).reasons["spam"]["hold"] is True
 
 
 def test_an_edit_that_stays_civil_stays_published(client, thread):
