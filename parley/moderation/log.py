@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from parley.accounts.models import User
 from parley.discussion.models import Comment
 from parley.moderation.models import Decision
@@ -42,27 +44,8 @@ def record_many(entries: list[Decision]) -> list[Decision]:
     return Decision.objects.bulk_create(entries)
 
 
-def record(
-    action: str,
-    *,
-    by: User | None = None,
-    comment: Comment | None = None,
-    commenter: str = "",
-    reason: str = "",
-    scores: dict | None = None,
-    before: str = "",
-    after: str = "",
-) -> Decision:
-    """Append one decision; `by` None is an automatic one."""
-    made = entry(
-        action,
-        by=by,
-        comment=comment,
-        commenter=commenter,
-        reason=reason,
-        scores=scores,
-        before=before,
-        after=after,
-    )
+def record(action: str, **fields: Any) -> Decision:
+    """Append one decision (the fields of entry()); `by` None is an automatic one."""
+    made = entry(action, **fields)
     made.save()
     return made
