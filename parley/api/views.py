@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from types import SimpleNamespace
 
@@ -58,7 +59,7 @@ def _viewer(request: HttpRequest, edit_token: str | None = None) -> access.Viewe
     viewer = access.viewer_of(request.user, request.COOKIES.get(tokens.POSTED_COOKIE))
     if edit_token:
         posted = viewer.posted | tokens.comment_ids([edit_token])
-        viewer = access.Viewer(user_id=viewer.user_id, posted=frozenset(posted))
+        viewer = dataclasses.replace(viewer, posted=frozenset(posted))
     return viewer
 
 

@@ -28,11 +28,13 @@ class Viewer:
 
     A held comment is shown to its author alone: to the account that wrote it, or to the
     browser that posted it as a guest (the web pages keep those ids in a signed cookie).
-    Rejected comments are shown to no one.
+    Moderators may also open it by its number (to edit or delete it from the queue), but it
+    is not placed in their thread pages. Rejected comments are shown to no one.
     """
 
     user_id: int | None = None
     posted: frozenset[int] = frozenset()
+    moderator: bool = False
 
     def wrote(self, comment: Comment) -> bool:
         if comment.author_id is not None:
@@ -42,7 +44,7 @@ class Viewer:
     def may_see(self, comment: Comment) -> bool:
         if comment.status in VISIBLE:
             return True
-        return comment.status == Comment.Status.PENDING and self.wrote(comment)
+        return comment.status == Comment.Status.PENDING and (self.moderator or self.wrote(comment))
 
     def own_held_filter(self) -> Q | None:
         """The held comments this viewer wrote, as a filter (None: they can have none)."""
@@ -61,8 +63,12 @@ def viewer_of(user: Any, posted_cookie: str | None) -> Viewer:
     """The viewer of a request: its account (if logged in) and its posted-comments cookie."""
     from parley.discussion import tokens
 
-    user_id = user.pk if user is not None and user.is_authenticated else None
-    return Viewer(user_id=user_id, posted=frozenset(tokens.posted_ids(posted_cookie)))
+    signed_in = user is not None and user.is_authenticated
+    return Viewer(
+        user_id=user.pk if signed_in else None,
+        posted=frozenset(tokens.posted_ids(posted_cookie)),
+        moderator=signed_in and user.moderates,
+    )
 
 
 def own_held(thread_id: int, viewer: Viewer) -> frozenset[int]:
@@ -125,9 +131,12 @@ def access_thread_for_post(slug: str) -> Thread:
 
 
 def access_comment(comment_id: int, viewer: Viewer = NOBODY) -> Comment:
-    """A comment everyone may see, or one held for review that this viewer wrote."""
+    """A comment everyone may see, or one held for review that this viewer wrote (or that a
+    moderator opens)."""
     shown = Q(status__in=VISIBLE)
-    if (mine := viewer.own_held_filter()) is not None:
+    if viewer.moderator:
+        shown |= Q(status=Comment.Status.PENDING)
+    elif (mine := viewer.own_held_filter()) is not None:
         shown |= mine
     try:
         return (

@@ -340,6 +340,10 @@ def permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
     """To the comment in place: the page it is on in the chosen order, at its anchor."""
     viewer = _viewer(request)
     comment = _comment_or_404(request, comment_id)
+    if comment.status == Comment.Status.PENDING and not viewer.wrote(comment):
+        # A moderator: the held comment is in no page but its author's; its log says where
+        # it stands, and the queue is one link away.
+        return HttpResponseRedirect(f"{reverse('moderation-log')}?comment={comment.pk}")
     sort = _sort(request)
     own = access.own_held(comment.thread_id, viewer)
     before = queries.position(comment, sort=sort, also=own)

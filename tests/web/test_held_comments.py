@@ -218,8 +218,9 @@ def test_the_permalink_of_a_held_comment_works_for_its_account_only(
     anonymous = Client()
     assert anonymous.get(f"/c/{mine.pk}/").status_code == 404
     other = Client()
-    other.force_login(moderator)  # another account, even a moderator's: the queue is theirs
-    assert other.get(f"/c/{mine.pk}/").status_code == 404
+    other.force_login(moderator)  # not in their thread pages: the permalink opens its log
+    assert other.get(f"/c/{mine.pk}/")["Location"] == f"/moderation/log/?comment={mine.pk}"
+    assert other.get(f"/c/{mine.pk}/edit/").status_code == 200  # the queue's Edit link
     # Another guest's posted-comments cookie cannot claim an account's comment.
     forged = Client()
     forged.cookies[tokens.POSTED_COOKIE] = tokens.add_posted(None, mine.pk)
