@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from parley.discussion.models import Comment
 from parley.lib.errors import Invalid
-from parley.moderation import highlight, people, reasons
+from parley.moderation import highlight, learning, people, reasons
 from parley.moderation.models import Decision, Flag, Screening
 from parley.moderation.signals.classifier import GROUPS, REASON_AT
 
@@ -108,7 +108,7 @@ class Priority:
     reach, with one term per factor. Ties go to the comment waiting longest."""
 
     kind: str  # the reason that weighs most (a key of SEVERITY)
-    confidence: float  # how sure its signal is, 0..1 (the model's probability, flags...)
+    confidence: float  # how sure its signal is, 0..1 (the model: how far past the bar)
     shown: bool  # published: the post's readers see it now
     depth: int  # 0 for a top-level comment
     replies: int  # direct replies it has
@@ -128,8 +128,9 @@ class Priority:
         return (
             # Shown: every reader of the post sees it now; held: only its author.
             (1.0 if self.shown else HELD_REACH)
-            # A top-level comment is read by more readers than a deep reply.
-            / (1 + 0.5 * self.depth)
+            # A top-level comment is read by more readers than a deep reply; lightly, since
+            # the exchanges that turn to insults run deep.
+            / (1 + 0.15 * self.depth)
             # Replies: readers are answering it, and more will read it for them.
             * (1 + 0.05 * min(self.replies, 10))
             # A busy post draws more readers: x1.33 at 9 comments, x2 at 999.
@@ -190,9 +191,16 @@ def _sources(scores: dict[str, Any], flag_reasons: list[str]) -> list[tuple[str,
             for name in GROUPS
             if isinstance(scores.get(name), dict)
         }
-        named = [(name, value) for name, value in groups.items() if value >= REASON_AT]
+        total = sum(groups.values())
+        # How far past the review bar the model's needs-review score is: a comment just over
+        # it is the model's least sure question, one near 1 its surest.
+        sure = min(1.0, max(0.0, (total - learning.REVIEW_SCORE) / (1 - learning.REVIEW_SCORE)))
+        # Each category it names takes its share of that certainty.
+        named = [
+            (name, sure * value / total) for name, value in groups.items() if value >= REASON_AT
+        ]
         # No group is likely enough to be named: the model asks with them all together.
-        found.extend(named or [("unsure", sum(groups.values()))])
+        found.extend(named or [("unsure", sure)])
     for signal, entry in scores.items():
         if signal in GROUPS or not isinstance(entry, dict):
             continue

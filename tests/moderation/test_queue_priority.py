@@ -53,20 +53,22 @@ def comment(
 
 
 # Named comments of a heated thread.
-SHOWN_THREAT = comment(scored("threat", 0.71))
+SHOWN_THREAT = comment(scored("threat", 0.85))
 HELD_THREAT = comment(scored("threat", 0.95, hold=True), status="pending")
-SHOWN_HATE = comment(scored("hate", 0.62))
+SHOWN_HATE = comment(scored("hate", 0.85))
 SHOWN_INSULT = comment(scored("abuse", 0.93))
 BANNED_WORD = comment(rules("banned", score=1.0, hold=True), status="pending")
 SHOWN_SPAM = comment(scored("spam", 0.97))
 LINK_SPAM = comment(rules("links", score=1.0, hold=True), status="pending")
 SUSPECT_WORD = comment(rules("suspect"))
 SURE_SUSPECT = comment(rules("suspect", "suspect", "suspect", score=1.0))
-FAINT_THREAT = comment(scored("threat", 0.2))
-UNSURE = comment(
+FAINT_THREAT = comment(scored("threat", 0.66))  # just past the review bar (0.63)
+UNSURE = comment(  # past the bar with every category together, none named alone
     {
-        "threat": {"score": 0.13, "reasons": ["needs review 0.22"], "hold": False, "review": True},
-        "abuse": {"score": 0.09, "reasons": [], "hold": False, "review": False},
+        "threat": {"score": 0.18, "reasons": ["needs review 0.72"], "hold": False, "review": True},
+        "abuse": {"score": 0.18, "reasons": [], "hold": False, "review": False},
+        "hate": {"score": 0.18, "reasons": [], "hold": False, "review": False},
+        "spam": {"score": 0.18, "reasons": [], "hold": False, "review": False},
     }
 )
 POSTED_TWICE = comment(
@@ -128,7 +130,8 @@ def test_replies_and_freshness_raise_a_comment():
 
 
 def test_a_model_unsure_of_the_category_is_not_a_threat():
-    assert UNSURE.kind == "unsure" and UNSURE.confidence == pytest.approx(0.22)
+    # As sure as the score is past the review bar: (0.72 - 0.63) / (1 - 0.63).
+    assert UNSURE.kind == "unsure" and UNSURE.confidence == pytest.approx(0.09 / 0.37)
     assert UNSURE.parts()[0] == "the model is unsure"
 
 
