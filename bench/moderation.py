@@ -47,6 +47,9 @@ What it measures:
     sample of QUICK_ITEMS comments of each set.
  6. The demo thread (parley/demo/data/discussion.json): the share of its comments queued,
     scoring the bodies directly; where comments are marked "remove", how many of those.
+ 6b. Diluted attacks (bench/data/diluted.jsonl, written for the bench, never trained on): a
+    threat or slur after polite sentences, in six languages; the share queued at the review
+    threshold, and each comment's score.
  7. Learning the site: for each public set, moderators "decide" on one half (25, 100, 400
     decisions; 25 and 50 with --quick) and the other half is measured after each training.
     The decisions and versions live in the bench's temporary database only.
@@ -472,6 +475,27 @@ def measure_demo(learning, path: Path | None = None) -> dict:
     return out
 
 
+DILUTED = ROOT / "bench" / "data" / "diluted.jsonl"
+
+
+def measure_diluted(learning) -> dict:
+    """Section 6b: threats and slurs after polite sentences, queued or not."""
+    review_at, _hold_at = policy_thresholds()
+    rows = learning.load_jsonl(DILUTED)
+    scores, _ = score_texts([r["text"] for r in rows], [r["lang"] for r in rows], learning)
+    queued = [s >= review_at for s in scores]
+    return {
+        "comments": len(rows),
+        "review_at": review_at,
+        "queued": sum(queued),
+        "recall": round(sum(queued) / len(rows), 4),
+        "items": [
+            {"lang": r["lang"], "category": r["category"], "needs_review": round(s, 3)}
+            for r, s in zip(rows, scores, strict=True)
+        ],
+    }
+
+
 def simulate(
     sets: dict[str, list[dict]], vectors: dict, learning, counts: tuple[int, ...]
 ) -> dict[str, list[dict]]:
@@ -694,6 +718,20 @@ def run(args: argparse.Namespace, database: Path, sets: dict[str, list[dict]]) -
     else:
         say('   (the demo thread has no reference judgement: no "moderation" field)')
 
+    diluted = measure_diluted(learning)
+    say()
+    say(
+        f"6b. Threats and slurs after polite sentences ({DILUTED.relative_to(ROOT)}): "
+        f"{diluted['queued']} of {diluted['comments']} queued at {diluted['review_at']} "
+        f"(recall {diluted['recall']:.3f})"
+    )
+    say(
+        "   "
+        + ", ".join(
+            f"{i['lang']} {i['category']} {i['needs_review']:.2f}" for i in diluted["items"]
+        )
+    )
+
     # -- 7: learning from decisions ------------------------------------------------------------
     counts = QUICK_DECISIONS if args.quick else DECISIONS
     say()
@@ -752,6 +790,7 @@ def run(args: argparse.Namespace, database: Path, sets: dict[str, list[dict]]) -
         "public": public,
         "public_targets": PUBLIC_TARGETS,
         "demo": demo,
+        "diluted": diluted,
         "learning": learned,
         "setup": {k: v for k, v in info.items() if k not in {"started", "seconds"}},
         "problems": problems,

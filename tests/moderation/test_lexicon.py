@@ -14,9 +14,16 @@ PUBLIC = Path(__file__).resolve().parents[3] / "shared" / "data" / "moderation-e
 
 
 def test_every_section_has_entries_and_a_version():
-    assert lexicon.names() == ["profanity", "insult", "slur", "dehumanising", "conspiracy"]
+    assert lexicon.names() == [
+        "profanity",
+        "insult",
+        "slur",
+        "dehumanising",
+        "conspiracy",
+        "threat",
+    ]
     assert lexicon.version().startswith("lexicon ") and len(lexicon.version()) == 20
-    assert lexicon.features(["", "x"]).shape == (2, 5)
+    assert lexicon.features(["", "x"]).shape == (2, 6)
 
 
 @pytest.mark.parametrize(
@@ -28,6 +35,10 @@ def test_every_section_has_entries_and_a_version():
         ("Glupa si kao noć, Jelena", "insult"),  # diacritics folded
         ("They believe in the great   replacement", "conspiracy"),  # a phrase, any spacing
         ("Leiam os Protocolos dos Sábios de Sião", "conspiracy"),
+        ("We know where you live.", "threat"),
+        ("Wir wissen, wo du wohnst.", "threat"),  # the comma German puts there
+        ("Знаем, где ты живёшь.", "threat"),  # ё folded to е
+        ("Znamo gde živiš i doći ćemo po tebe.", "threat"),
     ],
 )
 def test_entries_match_whole_words_inflections_and_phrases(text, section):
@@ -42,6 +53,8 @@ def test_entries_match_whole_words_inflections_and_phrases(text, section):
         "The Niger delta and Nigeria's budget",
         "The lump sum was paid in the mist of the morning",
         "Hell erleuchtet war der Saal",  # German "bright"
+        "The rent you pay depends on where you live.",  # no one knows it or comes
+        "Kommt darauf an, wo du wohnst.",
     ],
 )
 def test_words_that_mean_something_else_are_not_counted(text):
@@ -58,6 +71,26 @@ def test_crude_words_raise_the_score_of_the_same_comment():
     assert after >= learning.REVIEW_SCORE > before
     probs = learning.scores(crude)
     assert max(probs, key=lambda label: probs[label]) == "insult"
+
+
+POLITE = "Thanks for posting the documents. The letter is clear about the hour."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "threat",
+    [
+        "We know where you live, and we will come for you tonight with a knife.",
+        "Wir wissen, wo du wohnst, und wir kriegen dich heute Nacht.",
+        "Мы знаем, где ты живёшь, и скоро придём к тебе.",
+    ],
+)
+def test_a_threat_after_polite_sentences_is_queued_as_a_threat(threat):
+    learning.train()
+    polite = learning.needs_review(learning.scores(POLITE))
+    probs = learning.scores(f"{POLITE} {threat}")
+    assert learning.needs_review(probs) >= learning.REVIEW_SCORE > polite, (polite, probs)
+    assert max(probs, key=lambda label: probs[label]) == "threat"
 
 
 def test_no_shipped_text_comes_from_the_public_sets():
