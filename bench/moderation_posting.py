@@ -1,8 +1,8 @@
 """How much the moderation that runs while a comment is posted slows posting.
 
 Posts the same comments through `discussion.actions.post_comment` on a fresh SQLite database
-(in a temporary folder) with the moderation signals off, then on (rules and near-duplicates;
-the classifier runs after commit, in the background worker, and is not part of posting),
+(in a temporary folder) with the moderation signals off, then on (rules, near-duplicates and
+spam; the classifier runs after commit, in the background worker, and is not part of posting),
 alternating in rounds, one process pinned to one core, and prints the median time per
 comment of each and the difference. The fingerprint table is filled with 5,000 earlier
 comments first, so the near-duplicate scan reads as many rows as it ever does. The last line
@@ -75,7 +75,7 @@ def main() -> None:
         for n in range(5000)
     )
     timings: dict[str, list[float]] = {"off": [], "on": []}
-    signals = {"off": [], "on": ["rules", "duplicates"]}
+    signals = {"off": [], "on": ["rules", "duplicates", "spam"]}
     for round_no in range(args.comments // 20):
         for setting in ("off", "on") if round_no % 2 == 0 else ("on", "off"):
             with override_settings(PARLEY_MODERATION_SIGNALS=signals[setting]):
@@ -88,7 +88,7 @@ def main() -> None:
     off, on = statistics.median(timings["off"]), statistics.median(timings["on"])
     print(f"Posting one comment, median of {len(timings['off'])} each, one core:")
     print(f"  moderation signals off: {off:.2f} ms")
-    print(f"  rules + near-duplicates (5,000 fingerprints): {on:.2f} ms")
+    print(f"  rules + near-duplicates (5,000 fingerprints) + spam: {on:.2f} ms")
     print(f"  moderation adds {on - off:.2f} ms at the median (target: under 50 ms)")
     print(
         json.dumps(
