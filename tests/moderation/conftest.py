@@ -1,4 +1,5 @@
-"""Moderation fixtures: a second moderator, policies, and posting as a browser would."""
+"""Moderation fixtures: a second moderator, a trained model, policies, and posting as a browser
+would."""
 
 from __future__ import annotations
 
@@ -14,6 +15,17 @@ def ana(db):
     return User.objects.create_user(
         "ana", "ana@example.org", "ana-pass-1234", display_name="Ana Moderator", is_moderator=True
     )
+
+
+@pytest.fixture
+def model(db):
+    """A classifier version trained on the shipped examples, in use for the test."""
+    from parley.moderation import learning
+
+    learning.forget()
+    learning.train()
+    yield
+    learning.forget()
 
 
 @pytest.fixture

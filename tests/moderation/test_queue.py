@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from parley.discussion.models import Comment
-from parley.moderation import actions, learning, queue, screening, wordlists
+from parley.moderation import actions, queue, screening, wordlists
 from tests.moderation.conftest import post_form, set_mode
 from tests.moderation.test_classifier import OBVIOUS
 
@@ -22,14 +22,6 @@ def _post(body: str, ip: str, name: str = "Guest", client: Client | None = None)
     response = post_form(client or Client(), body, name=name, ip=ip)
     assert response.status_code in (200, 302), response.content.decode()[:500]
     return Comment.objects.latest("id")
-
-
-@pytest.fixture
-def model():
-    learning.forget()
-    learning.train()
-    yield
-    learning.forget()
 
 
 @pytest.fixture

@@ -59,14 +59,6 @@ def test_quotes_of_others_are_never_marked_and_words_match_whole():
     assert highlight.mark(body, ["Not in the comment."], []) == body
 
 
-@pytest.fixture
-def model():
-    learning.forget()
-    learning.train()
-    yield
-    learning.forget()
-
-
 THREAT = "We know where you live, and we will come for you tonight with a knife."
 CALM = "The letter is clear about the hour."
 
