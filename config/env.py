@@ -7,6 +7,7 @@ silently falling back to a default.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -102,3 +103,28 @@ def envrate(name: str, default: str) -> tuple[int, int] | None:
     if count < 1 or seconds < 1:
         raise ImproperlyConfigured(f"{name} needs a positive count and period, not {raw!r}.")
     return count, seconds
+
+
+def envnetworks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Addresses and networks, comma-separated ("10.0.0.0/8,127.0.0.1,::1/128"); empty by default.
+
+    A bare address is its own /32 (IPv4) or /128 (IPv6).
+    """
+    networks = []
+    for item in envlist(name, []):
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError:
+            try:
+                loose = ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"{name}: {item!r} is not an address or a network. Write addresses or "
+                    "networks separated by commas, for example 10.0.0.0/8,127.0.0.1/32,::1/128."
+                ) from None
+            address = item.split("/", 1)[0]
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} has bits set past its prefix. Write {loose} for the "
+                f"whole network, or {address} for that one address."
+            ) from None
+    return networks

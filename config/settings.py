@@ -12,7 +12,16 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from config.env import envbool, envchoice, envint, envlist, envrate, envsecret, envstr
+from config.env import (
+    envbool,
+    envchoice,
+    envint,
+    envlist,
+    envnetworks,
+    envrate,
+    envsecret,
+    envstr,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(envstr("PARLEY_DATA_DIR", str(BASE_DIR / "var"))).resolve()
@@ -22,6 +31,12 @@ SECRET_KEY = envsecret("PARLEY_SECRET_KEY", DATA_DIR / "secret_key")
 ALLOWED_HOSTS = envlist("PARLEY_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("PARLEY_CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = envstr("PARLEY_SITE_NAME", "Parley")
+# Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (docs/deploy.md);
+# parley.lib.clients reads them, and is the only code that reads REMOTE_ADDR.
+PARLEY_TRUSTED_PROXIES = envnetworks("PARLEY_TRUSTED_PROXIES")
+# Set by parley.lib.clients.ForwardedSchemeMiddleware from a trusted proxy's X-Forwarded-Proto
+# only; not a request header, so no client can set it.
+SECURE_PROXY_SSL_HEADER = ("parley.forwarded_proto", "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -42,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "parley.lib.clients.ForwardedSchemeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
