@@ -7,6 +7,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from parley.api.parser import BodyParser
 from parley.api.views import router
 from parley.lib.errors import ActionError
 
@@ -16,6 +17,7 @@ api = NinjaAPI(
     description="Threads, comments and posts of a Parley site. Errors answer "
     '{"error": code, "message": text for a person, "field": ...}.',
     urls_namespace="api-1.0.0",
+    parser=BodyParser(),
     docs_url=None,  # the interactive docs page needs inline script, which the CSP forbids
 )
 api.add_router("/", router)
@@ -50,6 +52,8 @@ def _describe(error: dict) -> tuple[str, str | None]:
     kind = error.get("type", "")
     if kind == "extra_forbidden":
         return f"Unknown field “{field}”: leave it out.", field
+    if kind == "missing" and field is None:  # ninja's name for an empty body
+        return 'The request body is empty: send a JSON object, such as {"body": "…"}.', None
     if kind == "missing":
         return f"The field “{field}” is required.", field
     if kind in {"json_invalid", "value_error.jsondecode"}:
@@ -76,6 +80,8 @@ def on_http_error(request: HttpRequest, exc: HttpError):
                 "unsupported_media_type",
                 "Send the request body as JSON, with Content-Type: application/json.",
             )
+        if isinstance(exc.__cause__, ActionError):  # BodyParser's refusal, in its words
+            return on_action_error(request, exc.__cause__)
         message = "The request body is not valid JSON."
     return _error(exc.status_code, "invalid_request", message)
 

@@ -17,6 +17,25 @@ from parley.lib.errors import NotFound
 
 VISIBLE = (Comment.Status.PUBLISHED, Comment.Status.DELETED)
 
+# The largest id a row can have: ids are signed 64-bit integers on every supported database.
+MAX_ID = 2**63 - 1
+
+
+def row_id(value: object) -> int | None:
+    """`value` as a row id, or None when no row can have it: not a whole number, below 1, or
+    past MAX_ID (which the database would refuse to compare rather than find nothing).
+
+    Every gatekeeper below goes through it, so an id from any path, query or body that no
+    row can have answers NotFound like any other missing id.
+    """
+    if isinstance(value, bool):
+        return None
+    try:
+        key = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return key if 1 <= key <= MAX_ID else None
+
 
 def visible_comments() -> QuerySet[Comment]:
     return Comment.objects.filter(status__in=VISIBLE)
@@ -74,7 +93,7 @@ def viewer_of(user: Any, posted_cookie: str | None) -> Viewer:
 def own_held(thread_id: int, viewer: Viewer) -> frozenset[int]:
     """The ids of the viewer's own held comments in a thread: shown to them alone."""
     mine = viewer.own_held_filter()
-    if mine is None:
+    if mine is None or row_id(thread_id) is None:
         return frozenset()
     held = Comment.objects.filter(mine, thread_id=thread_id)
     return frozenset(held.values_list("pk", flat=True))
@@ -82,18 +101,21 @@ def own_held(thread_id: int, viewer: Viewer) -> frozenset[int]:
 
 def access_thread(thread_id: int, *, with_post: bool = False) -> Thread:
     """A thread of a published post. Without its post, one plain query (the posting path)."""
+    key = row_id(thread_id)
     if not with_post:
-        return _thread_row(thread_id)
+        return _thread_row(thread_id, key)
     try:
-        return Thread.objects.select_related("post").get(pk=thread_id, post__is_published=True)
-    except (Thread.DoesNotExist, ValueError, TypeError):
+        if key is None:
+            raise Thread.DoesNotExist
+        return Thread.objects.select_related("post").get(pk=key, post__is_published=True)
+    except Thread.DoesNotExist:
         raise NotFound(_("There is no discussion number %(id)s.") % {"id": thread_id}) from None
 
 
 _THREAD_FIELDS = ("id", "post_id", "is_open", "comment_count", "version")
 
 
-def _thread_row(thread_id: int) -> Thread:
+def _thread_row(thread_id: int, key: int | None) -> Thread:
     # The ORM spends more time building this query than SQLite spends running it; the
     # columns are read here and the model built as the ORM would (other fields load lazily).
     from django.db import connection
@@ -105,10 +127,6 @@ def _thread_row(thread_id: int) -> Thread:
         f"SELECT {columns} FROM {Thread._meta.db_table} t "  # noqa: S608  (our own names)
         f"JOIN {Post._meta.db_table} p ON p.id = t.post_id WHERE t.id = %s AND p.is_published"
     )
-    try:
-        key = int(thread_id)
-    except (TypeError, ValueError):
-        key = None
     row = None
     if key is not None:
         with connection.cursor() as cursor:
@@ -139,12 +157,14 @@ def access_comment(comment_id: int, viewer: Viewer = NOBODY) -> Comment:
     elif (mine := viewer.own_held_filter()) is not None:
         shown |= mine
     try:
+        if (key := row_id(comment_id)) is None:
+            raise Comment.DoesNotExist
         return (
             Comment.objects.filter(shown)
             .select_related("thread", "thread__post", "author")
-            .get(pk=comment_id, thread__post__is_published=True)
+            .get(pk=key, thread__post__is_published=True)
         )
-    except (Comment.DoesNotExist, ValueError, TypeError):
+    except Comment.DoesNotExist:
         raise NotFound(
             _("There is no comment number %(id)s, or it was removed.") % {"id": comment_id}
         ) from None
@@ -160,9 +180,11 @@ def thread_version(thread_id: int) -> int:
         f"SELECT t.version FROM {Thread._meta.db_table} t "  # noqa: S608  (our own table names)
         f"JOIN {Post._meta.db_table} p ON p.id = t.post_id WHERE t.id = %s AND p.is_published"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [thread_id])
-        row = cursor.fetchone()
+    row = None
+    if (key := row_id(thread_id)) is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [key])
+            row = cursor.fetchone()
     if row is None:
         raise NotFound(_("There is no discussion number %(id)s.") % {"id": thread_id})
     return row[0]
