@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from parley.accounts.models import User
 from parley.discussion import access
@@ -59,7 +59,7 @@ def _back(request: HttpRequest, default: str) -> str:
     return default
 
 
-@require_GET
+@require_safe
 @_moderators_only
 def queue_page(request: HttpRequest) -> HttpResponse:
     filters = queue.Filters(
@@ -226,7 +226,7 @@ def _days(raw: str) -> float | None:
         ) from None
 
 
-@require_GET
+@require_safe
 @_moderators_only
 def log_page(request: HttpRequest) -> HttpResponse:
     decisions = Decision.objects.all()
@@ -245,7 +245,7 @@ def log_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @_moderators_only
 def bans_page(request: HttpRequest) -> HttpResponse:
     form: dict[str, str] = {}
@@ -281,7 +281,7 @@ def bans_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @_moderators_only
 def words_page(request: HttpRequest) -> HttpResponse:
     import parley.moderation.wordlists as wordlists
@@ -318,7 +318,7 @@ def words_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @_moderators_only
 def model_page(request: HttpRequest) -> HttpResponse:
     import parley.moderation.learning as learning
@@ -356,7 +356,7 @@ def learning_examples():
     return Example.objects.order_by("-created_at")[:20]
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def flag_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     """A reader flags a comment."""
     try:

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_safe
 
 from parley.discussion import access, actions, queries, quotes, tokens, tree
 from parley.discussion.models import Comment, Thread
@@ -167,6 +168,35 @@ def thread_fragment(
     return result
 
 
+def _check_page_exists(
+    request: HttpRequest, thread: Thread, page: queries.Page, *, sort: str, page_no: int
+) -> None:
+    """A page past the end of the thread is a 404, not an empty page.
+
+    Not a redirect to the last page: an address that names a page no thread has (a mistyped
+    or invented number, an old link after comments were taken down) should say so, rather
+    than answer some other page under its name for crawlers, caches and the reader alike.
+    The message names the last page, so the reader can go there. Page 1 always exists, empty
+    or not. In-place "load more" asks for the same pages; on a 404 it opens the full page,
+    which says the same.
+    """
+    if page_no == 1 or page.comments:
+        return
+    size = settings.PARLEY_PAGE_SIZE
+    shown = queries.ordered(thread, sort, also=access.own_held(thread.pk, _viewer(request)))
+    last = max(1, -(-shown.count() // size))
+    raise Http404(
+        ngettext(
+            "There is no page %(page)s: the comments of this discussion fit on %(last)s page. "
+            "Set page=%(last)s in the address, or open the discussion from its start.",
+            "There is no page %(page)s: the comments of this discussion fit on %(last)s pages. "
+            "Set page=%(last)s in the address, or open the discussion from its start.",
+            last,
+        )
+        % {"page": page_no, "last": last}
+    )
+
+
 def _prefill(request: HttpRequest, thread: Thread, documents: list[SourceDocument]) -> dict:
     """Form values from ?reply=ID and ?quote=cID / ?quote=d:ANCHOR:PASSAGE (links without JS)."""
     out: dict = {}
@@ -205,7 +235,7 @@ def _prefill(request: HttpRequest, thread: Thread, documents: list[SourceDocumen
     return out
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     posts = (
         Post.objects.filter(is_published=True)
@@ -228,6 +258,7 @@ def _post_context(request: HttpRequest, thread: Thread, *, form: dict | None = N
     sort = _sort(request)
     page_no = _page_number(request)
     comments_html, page = thread_fragment(request, thread, sort=sort, page_no=page_no)
+    _check_page_exists(request, thread, page, sort=sort, page_no=page_no)
     form = form if form is not None else _prefill(request, thread, documents)
     form.setdefault("idempotency_key", uuid.uuid4().hex)
     return {
@@ -253,21 +284,21 @@ def _sort_choices() -> list[tuple[str, str]]:
     ]
 
 
-@require_GET
+@require_safe
 def post_page(request: HttpRequest, slug: str) -> HttpResponse:
     thread = _thread_or_404(slug)
     if request.GET.get("partial") == "1":
-        html, _page = thread_fragment(
-            request, thread, sort=_sort(request), page_no=_page_number(request)
-        )
+        sort, page_no = _sort(request), _page_number(request)
+        html, page = thread_fragment(request, thread, sort=sort, page_no=page_no)
+        _check_page_exists(request, thread, page, sort=sort, page_no=page_no)
         return HttpResponse(html)
     return render(request, "parley/post.html", _post_context(request, thread))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     thread = _thread_or_404(slug)
-    if request.method == "GET":  # a reload of a refused post's page: back to the form
+    if request.method != "POST":  # a reload of a refused post's page: back to the form
         return HttpResponseRedirect(thread.post.get_absolute_url() + "#reply-form")
     data = request.POST
     parent = data.get("parent_id", "")
@@ -335,7 +366,7 @@ def _permalink_url(comment: Comment, sort: str) -> str:
     return url if sort == queries.DEFAULT_SORT else f"{url}?{urlencode({'sort': sort})}"
 
 
-@require_GET
+@require_safe
 def permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
     """To the comment in place: the page it is on in the chosen order, at its anchor."""
     viewer = _viewer(request)
@@ -361,7 +392,7 @@ def permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
     return HttpResponseRedirect(f"{url}#c{comment.pk}")
 
 
-@require_GET
+@require_safe
 def subtree(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
     thread = _thread_or_404(slug)
     comment = _comment_or_404(request, comment_id)
@@ -392,7 +423,7 @@ def subtree(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment_or_404(request, comment_id)
     user = request.user if request.user.is_authenticated else None
@@ -426,7 +457,7 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment_or_404(request, comment_id)
     user = request.user if request.user.is_authenticated else None
@@ -447,7 +478,7 @@ def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     return render(request, "parley/comment_delete.html", {"comment": comment})
 
 
-@require_GET
+@require_safe
 def comment_history(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment_or_404(request, comment_id)
     revisions = list(comment.revisions.order_by("-written_at"))
@@ -509,7 +540,7 @@ def _json_refusal(error: ActionError) -> JsonResponse:
     return JsonResponse(error.as_dict(), status=error.status)
 
 
-@require_GET
+@require_safe
 def translations_ready(request: HttpRequest) -> HttpResponse:
     """Translations that are ready, as the HTML that replaces their place on an open page.
 
@@ -547,7 +578,7 @@ def translations_ready(request: HttpRequest) -> HttpResponse:
     return JsonResponse(out)
 
 
-@require_GET
+@require_safe
 def thread_changes(request: HttpRequest, thread_id: int) -> HttpResponse:
     """For open pages: the thread's version, and which of the comments they show were taken
     down since (held, rejected or deleted by a moderator or by the automatic signals).
