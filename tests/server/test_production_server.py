@@ -89,3 +89,25 @@ def test_the_server_starts_the_worker_that_translates_comments(server, dossier):
     assert "Translated from Portuguese by Bergamot" in html
     assert "The government lied about the dam" in html
     assert f'data-comment="{comment["id"]}" lang="pt" hidden>' in html
+
+
+def test_head_answers_like_get_without_a_body(server, dossier):
+    """Uptime monitors ask with HEAD: the status of GET, no body, and the connection still
+    good for the next request (no stray body bytes left on it)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    address = urlsplit(server.url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    try:
+        connection.request("HEAD", "/posts/lastovo/")
+        head = connection.getresponse()
+        assert head.status == 200
+        assert head.getheader("Content-Type", "").startswith("text/html")
+        assert head.read() == b""
+        connection.request("GET", "/posts/lastovo/")
+        got = connection.getresponse()
+        assert got.status == 200
+        assert "The Lastovo crossing" in got.read().decode()
+    finally:
+        connection.close()
