@@ -165,6 +165,8 @@ def check_commenter(commenter: Commenter, thread: Thread | None = None) -> Comme
         try:
             if len(website) > WEBSITE_MAX:
                 raise ValidationError("too long")
+            if _CONTROL.search(website):  # URLValidator lets a NUL through in the path
+                raise ValidationError("control character")
             URLValidator(schemes=["http", "https"])(website)
         except ValidationError:
             raise Invalid(

@@ -137,3 +137,17 @@ def test_a_parent_id_no_row_can_have_is_refused(client, thread):
         )
         data = assert_error(response, 400)
     assert data["field"] == "parent_id"
+
+
+def test_a_website_holding_a_control_character_is_refused(client, thread):
+    """A NUL would reach the database, which PostgreSQL refuses in any text column."""
+    with stores_nothing():
+        response = client.post(
+            comments_url(thread),
+            data=json.dumps(
+                {"name": "John", "body": "Hi.", "website": "https://example.org/a\u0000b"}
+            ),
+            content_type="application/json",
+        )
+        data = assert_error(response, 400, "http or https address", code="bad_website")
+    assert data["field"] == "website"
