@@ -15,7 +15,7 @@ from parley.accounts.models import User
 from parley.discussion import actions as discussion
 from parley.discussion import quotes
 from parley.discussion.models import Comment
-from parley.lib.errors import Conflict, Forbidden, Invalid
+from parley.lib.errors import ActionError, Conflict, Forbidden, Invalid
 from parley.moderation import bans, people, policy
 from parley.moderation.log import entry, record, record_many
 from parley.moderation.models import Ban, Decision, Example, Flag, Screening
@@ -268,6 +268,52 @@ def decide_many(
                 lambda: retrain.using(run_after=timezone.now() + RETRAIN_AFTER).enqueue()
             )
         outcome.done = ids
+    return outcome
+
+
+def decide_each(
+    wanted: list[tuple[str, str]],
+    action: str,
+    *,
+    by: User,
+    category: str = "",
+    reason: str = "",
+    days: float | None = None,
+) -> Outcome:
+    """A decision that goes one comment at a time, each in its own transaction (bans,
+    time-outs and shadow-bans, or any decision that is not IN_BULK): `wanted` holds (comment id
+    as sent, the status the moderator saw) pairs, at most MAX_AT_ONCE, read in one query.
+    Every comment is either decided or named in the outcome."""
+    check_at_once(len(wanted))
+    outcome = Outcome()
+    ids = [int(raw) for raw, _seen in wanted if raw.isdigit()]
+    found = Comment.objects.select_related("thread__post").in_bulk(ids)
+    for raw, seen in wanted:
+        if not raw.isdigit():
+            outcome.errors.append(_("“%(id)s” is not a comment number.") % {"id": raw[:20]})
+            continue
+        comment = found.get(int(raw))
+        if comment is None:
+            outcome.errors.append(_("Comment #%(id)s does not exist.") % {"id": raw})
+            continue
+        try:
+            if action in ("ban", "timeout", "shadow"):
+                ban_author(
+                    comment,
+                    by=by,
+                    how=action,
+                    reason=reason,
+                    days=days,
+                    expected=seen,
+                    category=category,
+                )
+            else:
+                decide(comment, action, by=by, expected=seen, category=category, reason=reason)
+            outcome.done.append(comment.pk)
+        except Conflict as conflict:
+            outcome.conflicts.append(conflict.message)
+        except ActionError as error:
+            outcome.errors.append(error.message)
     return outcome
 
 

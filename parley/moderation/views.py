@@ -17,7 +17,7 @@ from parley.discussion import access
 from parley.discussion.models import Comment
 from parley.language import names
 from parley.lib.clients import client_key
-from parley.lib.errors import ActionError, Conflict, Invalid, NotFound
+from parley.lib.errors import ActionError, Invalid, NotFound
 from parley.moderation import actions, bans, queue, reasons
 from parley.moderation.models import Ban, ClassifierVersion, Decision, Flag, WordList
 from parley.publishing.models import Post
@@ -133,7 +133,14 @@ def decide(request: HttpRequest) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
             )
         else:
-            outcome = _one_by_one(request, action, ids)
+            outcome = actions.decide_each(
+                [(raw, request.POST.get(f"expected-{raw}", "")) for raw in ids],
+                action,
+                by=_me(request),
+                category=request.POST.get("category", ""),
+                reason=request.POST.get("reason", ""),
+                days=_days(request.POST.get("days", "")),
+            )
     except ActionError as error:
         return render(
             request,
@@ -169,46 +176,6 @@ def _at_most(lines: list[str]) -> list[str]:
         return lines
     more = len(lines) - SHOWN_AT_MOST
     return [*lines[:SHOWN_AT_MOST], _("…and %(n)s more like these.") % {"n": f"{more:,}"}]
-
-
-def _one_by_one(request: HttpRequest, action: str, ids: list[str]) -> actions.Outcome:
-    """Bans, time-outs and shadow-bans: each comment in its own transaction."""
-    outcome = actions.Outcome()
-    for raw in ids:
-        if not raw.isdigit():
-            outcome.errors.append(_("“%(id)s” is not a comment number.") % {"id": raw[:20]})
-            continue
-        comment = Comment.objects.select_related("thread__post").filter(pk=int(raw)).first()
-        if comment is None:
-            outcome.errors.append(_("Comment #%(id)s does not exist.") % {"id": raw})
-            continue
-        expected = request.POST.get(f"expected-{raw}", "")
-        try:
-            if action in ("ban", "timeout", "shadow"):
-                actions.ban_author(
-                    comment,
-                    by=_me(request),
-                    how=action,
-                    reason=request.POST.get("reason", ""),
-                    days=_days(request.POST.get("days", "")),
-                    expected=expected,
-                    category=request.POST.get("category", ""),
-                )
-            else:
-                actions.decide(
-                    comment,
-                    action,
-                    by=_me(request),
-                    expected=expected,
-                    category=request.POST.get("category", ""),
-                    reason=request.POST.get("reason", ""),
-                )
-            outcome.done.append(comment.pk)
-        except Conflict as conflict:
-            outcome.conflicts.append(conflict.message)
-        except ActionError as error:
-            outcome.errors.append(error.message)
-    return outcome
 
 
 def _days(raw: str) -> float | None:
