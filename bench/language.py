@@ -310,9 +310,10 @@ def run(args: argparse.Namespace) -> int:
     django.setup()
     import sacrebleu
 
-    from parley.language import engine, names
+    from parley.language import engine
     from parley.language.detect import detect
     from parley.language.providers.bergamot import BergamotProvider
+    from parley.lib import languages
 
     problems: list[str] = []
     foreign: dict[str, float | None] = {}
@@ -322,7 +323,7 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     detect("This first call loads the identification model.")
     detect_load_ms = round((time.perf_counter() - t0) * 1000, 1)
-    acc = detection_accuracy(items, detect, names.canonical)
+    acc = detection_accuracy(items, detect, languages.canonical)
     acc["model_load_ms"] = detect_load_ms
     say()
     say(
@@ -360,7 +361,7 @@ def run(args: argparse.Namespace) -> int:
         problems.append(f"translation models: {problem.message}")
     by_pair: dict[tuple[str, str], list[dict]] = {}
     for item in load_jsonl(TRANSLATION_DATA):
-        key = (names.canonical(item["source_lang"]), names.canonical(item["target_lang"]))
+        key = (languages.canonical(item["source_lang"]), languages.canonical(item["target_lang"]))
         by_pair.setdefault(key, []).append(item)
     pairs = sorted(provider.pairs())
     say()
@@ -378,16 +379,15 @@ def run(args: argparse.Namespace) -> int:
     reps = 2 if args.quick else 5
     for source, target in pairs:
         key = f"{source}-{target}"
-        data = by_pair.get((names.canonical(source), names.canonical(target)))
+        data = by_pair.get((languages.canonical(source), languages.canonical(target)))
         if not data:
             skipped.append(key)
             say(f"   {key}: no reference data, skipped")
             continue
-        route = engine.route(names.canonical(source), names.canonical(target), provider=provider)
+        pair = (languages.canonical(source), languages.canonical(target))
+        route = engine.route(*pair, provider=provider)
         if route is None or route.steps != ((source, target),):  # this pair, on its own
-            route = engine.Route(
-                names.canonical(source), names.canonical(target), ((source, target),), provider
-            )
+            route = engine.Route(*pair, ((source, target),), provider)
         t0 = time.perf_counter()
         route.translate([engine.sentences(data[0]["source"])[0]])
         load_ms = round((time.perf_counter() - t0) * 1000, 1)

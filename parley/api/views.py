@@ -16,8 +16,8 @@ from ninja import Header, Query, Router, Status
 from parley.api import schemas
 from parley.discussion import access, actions, queries, tokens
 from parley.discussion.models import Comment, Thread, badge_for
-from parley.language import names, reader, translations
-from parley.lib import memo
+from parley.language import reader, translations
+from parley.lib import languages, memo
 from parley.lib.clients import client_ip, client_key
 from parley.lib.errors import ActionError, Forbidden, Invalid, UnsupportedMediaType
 from parley.moderation import held
@@ -256,7 +256,7 @@ class PageParams(schemas.Schema):
 )
 def list_comments(request: HttpRequest, thread_id: int, params: Query[PageParams]):
     """A page of a thread's comments in display order. Cached per thread version, with an ETag."""
-    lang = names.canonical(params.lang) if params.lang else ""
+    lang = languages.canonical(params.lang) if params.lang else ""
     if lang and lang not in reader.offered():
         raise Invalid(
             _("“%(lang)s” is not one of the languages this server translates into: %(offered)s.")

@@ -15,7 +15,7 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 
-from parley.language import names
+from parley.lib import languages
 
 # Confidence the model must reach, by the number of words in the text.
 MIN_WORDS = 2
@@ -44,7 +44,7 @@ _SCRIPT_LANGUAGES = {
 
 @dataclass(frozen=True)
 class Detection:
-    language: str  # canonical code (names.canonical), or "" for unknown
+    language: str  # canonical code (languages.canonical), or "" for unknown
     confidence: float  # the model's probability for its best guess, 0..1
 
     @property
@@ -52,7 +52,7 @@ class Detection:
         return bool(self.language)
 
 
-UNKNOWN = Detection(names.UNKNOWN, 0.0)
+UNKNOWN = Detection(languages.UNKNOWN, 0.0)
 
 _detector = None
 _lock = threading.Lock()
@@ -101,13 +101,13 @@ def detect(text: str) -> Detection:
     guesses = _model().detect(cleaned[:MAX_CHARS], model="lite", k=5)
     scores: dict[str, float] = {}
     for guess in guesses:
-        code = names.canonical(guess["lang"])
+        code = languages.canonical(guess["lang"])
         scores[code] = scores.get(code, 0.0) + float(guess["score"])
     language, confidence = max(scores.items(), key=lambda item: item[1])
     confidence = min(confidence, 1.0)
     if len(words) < MIN_WORDS:
-        return Detection(names.UNKNOWN, confidence)
+        return Detection(languages.UNKNOWN, confidence)
     needed = SHORT_TEXT_CONFIDENCE if len(words) <= SHORT_TEXT_WORDS else CONFIDENCE
     if confidence < needed:
-        return Detection(names.UNKNOWN, confidence)
+        return Detection(languages.UNKNOWN, confidence)
     return Detection(language, round(confidence, 4))

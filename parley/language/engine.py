@@ -13,16 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from parley.language import names, providers
+from parley.language import providers
 from parley.language.providers.base import Provider
-from parley.lib import markdown
+from parley.lib import languages, markdown
 
 PIVOT = "en"
 
 
 @dataclass(frozen=True)
 class Route:
-    source: str  # stored language codes (names.canonical)
+    source: str  # stored language codes (languages.canonical)
     target: str
     steps: tuple[tuple[str, str], ...]  # the engine's pairs, in order
     provider: Provider
@@ -53,8 +53,8 @@ def route(source: str, target: str, provider: Provider | None = None) -> Route |
     pairs = provider.pairs()
 
     def direct(a: str, b: str) -> tuple[str, str] | None:
-        for x in names.members(a):
-            for y in names.members(b):
+        for x in languages.members(a):
+            for y in languages.members(b):
                 if (x, y) in pairs:
                     return (x, y)
         return None

@@ -12,14 +12,14 @@ from django.conf import settings
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from parley.language import names
+from parley.lib import languages
 
 COOKIE = "parley_lang"
 COOKIE_AGE = 365 * 24 * 3600
 
 
 def offered() -> list[str]:
-    return [names.canonical(code) for code in settings.PARLEY_READER_LANGUAGES]
+    return [languages.canonical(code) for code in settings.PARLEY_READER_LANGUAGES]
 
 
 def choices() -> list[tuple[str, str]]:
@@ -28,8 +28,8 @@ def choices() -> list[tuple[str, str]]:
 
     out = []
     for code in offered():
-        english = names.name(code)
-        local = LANG_INFO.get(code, {}).get("name_local") or names.local_name(code)
+        english = languages.name(code)
+        local = LANG_INFO.get(code, {}).get("name_local") or languages.local_name(code)
         out.append((code, local if local == english else f"{local} ({english})"))
     return out
 
@@ -37,7 +37,7 @@ def choices() -> list[tuple[str, str]]:
 def from_accept_language(header: str) -> str:
     available = set(offered())
     for tag, _quality in parse_accept_lang_header(header[:500]):
-        code = names.canonical(tag)
+        code = languages.canonical(tag)
         if code in available:
             return code
     return ""
@@ -48,11 +48,11 @@ def language_for(request) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.language in available:
         return user.language
-    picked = names.canonical(request.COOKIES.get(COOKIE, ""))
+    picked = languages.canonical(request.COOKIES.get(COOKIE, ""))
     if picked in available:
         return picked
     found = from_accept_language(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
-    return found or names.canonical(settings.LANGUAGE_CODE)
+    return found or languages.canonical(settings.LANGUAGE_CODE)
 
 
 class ReaderLanguageMiddleware:

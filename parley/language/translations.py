@@ -23,11 +23,11 @@ from django.utils import timezone
 
 from parley.discussion import quotes
 from parley.discussion.models import Comment, Thread
-from parley.language import engine, names, providers
+from parley.language import engine, providers
 from parley.language.engine import Route
 from parley.language.models import Translation
 from parley.language.providers.base import EngineError
-from parley.lib import markdown
+from parley.lib import languages, markdown
 from parley.publishing import render as publishing_render
 from parley.publishing.models import Post, SourceDocument
 
@@ -62,11 +62,11 @@ class Shown:
 
     @property
     def source_name(self) -> str:
-        return names.name(self.source_language)
+        return languages.name(self.source_language)
 
     @property
     def target_name(self) -> str:
-        return names.name(self.target)
+        return languages.name(self.target)
 
     @property
     def translated(self) -> bool:

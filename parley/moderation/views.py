@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from parley.accounts.models import User
 from parley.discussion import access
 from parley.discussion.models import Comment
-from parley.language import names
+from parley.lib import languages
 from parley.lib.clients import client_key
 from parley.lib.errors import ActionError, Invalid, NotFound
 from parley.moderation import actions, bans, queue, reasons
@@ -82,7 +82,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     raw_page = request.GET.get("page", "1")
     shown = queue.page(filters, int(raw_page) if raw_page.isdigit() else 1)
     page = Paginator(range(shown.count), queue.PAGE).get_page(raw_page)
-    languages = (
+    offered = (
         Comment.objects.filter(status=Comment.Status.PENDING)
         .values_list("language", flat=True)
         .distinct()
@@ -104,7 +104,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
                 ("newest", _("Newest first")),
             ],
             "ranked": queue.RANKED,
-            "languages": sorted((code, names.name(code)) for code in languages if code),
+            "languages": sorted((code, languages.name(code)) for code in offered if code),
             "posts": Post.objects.order_by("-published_at").values_list("slug", "title")[:50],
             "reject_reasons": actions.REJECT_REASONS.items(),
             "query": query.urlencode(),

@@ -28,8 +28,8 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
-from parley.language.names import canonical
 from parley.lib.errors import Invalid
+from parley.lib.languages import canonical
 from parley.moderation.log import record
 from parley.moderation.models import Decision, WordList
 

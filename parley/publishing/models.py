@@ -113,7 +113,7 @@ class SourceDocument(models.Model):
     @property
     def effective_language(self) -> str:
         """The editor's language code, else the detected one ("" when unknown)."""
-        from parley.language.names import canonical
+        from parley.lib.languages import canonical
 
         return canonical(self.language) if self.language else self.detected_language
 

