@@ -5,3 +5,9 @@ class DiscussionConfig(AppConfig):
     name = "parley.discussion"
     label = "discussion"
     verbose_name = "Discussion"
+
+    def ready(self) -> None:
+        from parley.discussion import receivers
+        from parley.publishing.signals import post_saved
+
+        post_saved.connect(receivers.post_saved, dispatch_uid="discussion.post_saved")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from parley.accounts.models import User
 from parley.publishing import render
 from parley.publishing.models import Post, SourceDocument
+from parley.publishing.signals import post_saved
 
 
 @transaction.atomic
@@ -23,9 +23,7 @@ def create_post(
     author: User | None = None,
     published_at: datetime | None = None,
 ) -> Post:
-    """A published post with its (open) discussion thread."""
-    from parley.discussion.actions import open_thread
-
+    """A published post; the discussion app opens its thread (signals.post_saved)."""
     post = Post(
         kind=kind,
         slug=slug,
@@ -37,21 +35,16 @@ def create_post(
     post.full_clean()
     post.introduction_html = render.introduction_html(introduction)
     post.save()
-    open_thread(post)
+    post_saved.send(sender=Post, post=post, created=True)
     return post
 
 
 def save_post(post: Post) -> Post:
     """Save an edited post, re-rendering its introduction."""
-    from parley.discussion.actions import open_thread
-    from parley.discussion.models import Thread
-
     with transaction.atomic():
         post.introduction_html = render.introduction_html(post.introduction)
         post.save()
-        thread = open_thread(post)
-        # The author's badge and the title appear in cached thread pages.
-        Thread.objects.filter(pk=thread.pk).update(version=F("version") + 1)
+        post_saved.send(sender=Post, post=post, created=False)
     return post
 
 
