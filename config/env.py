@@ -89,11 +89,7 @@ def envsecret(name: str, fallback_file: Path) -> str:
     return secret
 
 
-def envrate(name: str, default: str) -> tuple[int, int] | None:
-    """A rate written as "COUNT/SECONDS" (e.g. "10/60"), or None for "off"."""
-    raw = os.environ.get(name, default).strip().lower()
-    if raw in {"off", "0", "none"}:
-        return None
+def _rate(name: str, raw: str) -> tuple[int, int]:
     try:
         count, seconds = (int(part) for part in raw.split("/"))
     except ValueError:
@@ -103,6 +99,22 @@ def envrate(name: str, default: str) -> tuple[int, int] | None:
     if count < 1 or seconds < 1:
         raise ImproperlyConfigured(f"{name} needs a positive count and period, not {raw!r}.")
     return count, seconds
+
+
+def envrate(name: str, default: str) -> tuple[int, int] | None:
+    """A rate written as "COUNT/SECONDS" (e.g. "10/60"), or None for "off"."""
+    raw = os.environ.get(name, default).strip().lower()
+    if raw in {"off", "0", "none"}:
+        return None
+    return _rate(name, raw)
+
+
+def envrates(name: str, default: str) -> list[tuple[int, int]]:
+    """Rates separated by commas ("6/60,30/3600": six a minute and thirty an hour); [] for "off"."""
+    raw = os.environ.get(name, default).strip().lower()
+    if raw in {"off", "0", "none"}:
+        return []
+    return [_rate(name, part.strip()) for part in raw.split(",")]
 
 
 def envnetworks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:

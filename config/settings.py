@@ -19,6 +19,7 @@ from config.env import (
     envlist,
     envnetworks,
     envrate,
+    envrates,
     envsecret,
     envstr,
 )
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "parley.api",
     "parley.web",
     "parley.demo",
+    "parley.ratelimits",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +146,8 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "parley_cache"}
     ),
 }
+# Rate-limit counters: Redis when set, else their own table (parley.lib.ratelimit).
+REDIS_URL = _redis_url
 
 # The interface speaks English; comments, documents and posts are translated into each
 # reader's language (parley.language).
@@ -181,6 +185,13 @@ PARLEY_COMMENT_MAX_LENGTH = envint("PARLEY_COMMENT_MAX_LENGTH", 10_000, minimum=
 PARLEY_EDIT_WINDOW_SECONDS = envint("PARLEY_EDIT_WINDOW_SECONDS", 15 * 60, minimum=0)
 # Comments a client may post per period ("COUNT/SECONDS", or "off").
 PARLEY_COMMENT_RATE = envrate("PARLEY_COMMENT_RATE", "10/60")
+# Limits per client address (and, for logging in, per account name), as "COUNT/SECONDS"
+# separated by commas, or "off" (docs/configuration.md; defaults after Discourse's).
+PARLEY_LOGIN_RATE = envrates("PARLEY_LOGIN_RATE", "6/60,30/3600")
+PARLEY_LOGIN_NAME_RATE = envrates("PARLEY_LOGIN_NAME_RATE", "10/3600")
+PARLEY_ADMIN_LOGIN_RATE = envrates("PARLEY_ADMIN_LOGIN_RATE", "6/60,30/3600")
+PARLEY_SIGNUP_RATE = envrates("PARLEY_SIGNUP_RATE", "3/86400")
+PARLEY_FLAG_RATE = envrates("PARLEY_FLAG_RATE", "20/86400")
 # Comments on the first HTML page of a thread and on each "more" page.
 PARLEY_PAGE_SIZE = envint("PARLEY_PAGE_SIZE", 60, minimum=1)
 # Replies indent up to this depth; deeper ones line up and say whom they answer.
