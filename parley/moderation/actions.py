@@ -6,8 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,9 +15,9 @@ from parley.discussion import actions as discussion
 from parley.discussion import quotes
 from parley.discussion.models import Comment
 from parley.lib.errors import ActionError, Conflict, Forbidden, Invalid
-from parley.moderation import bans, people, policy
+from parley.moderation import bans, people
 from parley.moderation.log import entry, record, record_many
-from parley.moderation.models import Ban, Decision, Example, Flag, Screening
+from parley.moderation.models import Ban, Decision, Example, Screening
 
 Status = Comment.Status
 # What a decision does to a comment's status.
@@ -361,81 +360,3 @@ def ban_author(
         if expected is not None and how != "shadow" and expected != Status.REJECTED:
             decide(comment, "reject", by=by, expected=expected, category=category, reason=reason)
     return made
-
-
-def flag(
-    comment: Comment,
-    *,
-    reporter_key: str,
-    reporter: User | None,
-    reason: str,
-    text: str = "",
-) -> Flag:
-    """A reader's flag; enough distinct readers hold the comment for review."""
-    if comment.status != Status.PUBLISHED:
-        raise Invalid(
-            _("This comment was removed or is already being reviewed; it cannot be flagged."),
-            code="not_flaggable",
-        )
-    if reason not in Flag.Reason.values:
-        raise Invalid(_("Pick a reason for the flag."), field="reason")
-    text = (text or "").strip()
-    if reason == Flag.Reason.OTHER and not text:
-        raise Invalid(_("Say what is wrong with the comment."), field="text")
-    if len(text) > 500:
-        raise Invalid(_("Keep the explanation under 500 characters."), field="text")
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                made = Flag.objects.create(
-                    comment=comment,
-                    reporter=reporter if reporter is not None and reporter.pk else None,
-                    reporter_key=reporter_key,
-                    reason=reason,
-                    text=text,
-                )
-        except IntegrityError:
-            raise Conflict(
-                _("You have already flagged this comment; moderators will look at it."),
-                code="already_flagged",
-            ) from None
-        _hold_if_flagged_enough(comment)
-    return made
-
-
-def open_flags(comment_id: int):
-    """Flags since the last time a moderator approved the comment."""
-    flags = Flag.objects.filter(comment_id=comment_id)
-    approved = (
-        Decision.objects.filter(comment_id=comment_id, action=Decision.Action.APPROVE)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    return flags.filter(created_at__gt=approved) if approved else flags
-
-
-def _hold_if_flagged_enough(comment: Comment) -> None:
-    rules = policy.for_post(comment.thread.post_id)
-    flags = open_flags(comment.pk)
-    if flags.values("reporter_key").distinct().count() < rules.flag_threshold:
-        return
-    current = Comment.objects.select_for_update().get(pk=comment.pk)
-    if current.status != Status.PUBLISHED:
-        return
-    counts = flags.values("reason").annotate(n=Count("pk")).order_by("-n")
-    why = ", ".join(f"{Flag.Reason(row['reason']).label.lower()} ×{row['n']}" for row in counts)
-    summary = f"held: flagged by {flags.count()} readers ({why})"
-    discussion.set_comment_status(current, Status.PENDING, by=None, expected=Status.PUBLISHED)
-    screening, _created = Screening.objects.get_or_create(comment=current)
-    screening.held = True
-    screening.summary = summary[:500]
-    screening.save(update_fields=["held", "summary"])
-    record(
-        Decision.Action.HOLD,
-        comment=current,
-        reason=summary,
-        scores=screening.scores,
-        before=Status.PUBLISHED,
-        after=Status.PENDING,
-    )

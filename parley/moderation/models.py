@@ -88,6 +88,10 @@ class Flag(models.Model):
     )
     # The account, or the guest's address (an IPv6 client's /64): one flag each.
     reporter_key = models.CharField(max_length=80)
+    # The flagger's network (an IPv4 /24, an IPv6 /64): flags from one network count once
+    # towards the flags that hold a comment (parley.moderation.flags). Blank on flags stored
+    # before networks were; those count by reporter_key.
+    reporter_network = models.CharField(max_length=64, blank=True)
     reason = models.CharField(max_length=16, choices=Reason)
     text = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -16,9 +16,9 @@ from parley.accounts.models import User
 from parley.discussion import access
 from parley.discussion.models import Comment
 from parley.lib import languages
-from parley.lib.clients import client_key
+from parley.lib.clients import client_ip, client_key
 from parley.lib.errors import ActionError, Invalid, NotFound
-from parley.moderation import actions, bans, queue, reasons
+from parley.moderation import actions, bans, flags, queue, reasons
 from parley.moderation.models import Ban, ClassifierVersion, Decision, Flag, WordList
 from parley.publishing.models import Post
 
@@ -331,14 +331,15 @@ def flag_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from None
     form = {"reason": request.POST.get("reason", ""), "text": request.POST.get("text", "")}
-    status = 200
+    status, retry_after = 200, None
     if request.method == "POST":
         user = request.user if request.user.is_authenticated else None
         try:
-            actions.flag(
+            flags.flag(
                 comment,
                 reporter_key=client_key(request),
                 reporter=user,
+                address=client_ip(request),
                 reason=form["reason"],
                 text=form["text"],
             )
@@ -346,9 +347,13 @@ def flag_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
             return HttpResponseRedirect(comment.get_absolute_url())
         except ActionError as error:
             form["error"], status = error.message, error.status
-    return render(
+            retry_after = getattr(error, "retry_after", None)
+    response = render(
         request,
         "moderation/flag.html",
         {"comment": comment, "form": form, "reasons": Flag.Reason.choices},
         status=status,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response

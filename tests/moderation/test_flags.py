@@ -26,12 +26,12 @@ def test_the_flag_form_is_offered_on_every_comment(client, thread, post_as):
 def test_three_readers_flagging_hold_the_comment(client, thread, post_as):
     set_mode("post", flag_threshold=3)
     comment = post_as(thread, "Bruno", "You clearly did not read the letter, idiot.")
-    for n, ip in enumerate(("198.51.100.1", "198.51.100.2")):
+    for n, ip in enumerate(("198.51.100.1", "203.0.113.2")):  # three networks
         response = _flag(comment, ip)
         assert response.status_code == 302, n
     comment.refresh_from_db()
     assert comment.status == "published"
-    _flag(comment, "198.51.100.3", reason="hate")
+    _flag(comment, "192.0.2.3", reason="hate")
     comment.refresh_from_db()
     assert comment.status == "pending"
     hold = Decision.objects.get(comment_id=comment.pk, action="hold")

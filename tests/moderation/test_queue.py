@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from parley.discussion.models import Comment
-from parley.moderation import actions, queue, screening, wordlists
+from parley.moderation import actions, flags, queue, screening, wordlists
 from tests.moderation.conftest import post_form, set_mode
 from tests.moderation.test_classifier import OBVIOUS
 
@@ -45,7 +45,13 @@ def mixed(thread, moderator, no_rate_limit, model):
     made["first"] = _post(text, "198.51.100.5", name="Dora", client=twice)
     made["twice"] = _post(text, "198.51.100.5", name="Dora", client=twice)
     made["flagged"] = _post("The ministry has never once told the truth here.", "198.51.100.6")
-    actions.flag(made["flagged"], reporter_key="ip:192.0.2.50", reporter=None, reason="hate")
+    flags.flag(
+        made["flagged"],
+        reporter_key="ip:192.0.2.50",
+        reporter=None,
+        address="192.0.2.50",
+        reason="hate",
+    )
     # The model: it holds at 0.5 while the threat is posted, and only asks afterwards.
     set_mode("post", hold_score=0.5)
     made["threat"] = _post(OBVIOUS["en"]["threat"], "198.51.100.7")
@@ -154,7 +160,9 @@ def test_a_decided_comment_flagged_again_waits_for_its_flags_alone(client, moder
     hate = mixed["hate"]
     actions.decide(hate, "approve", by=moderator, expected="published")
     assert hate.pk not in _listed(client)
-    actions.flag(hate, reporter_key="ip:192.0.2.60", reporter=None, reason="offtopic")
+    flags.flag(
+        hate, reporter_key="ip:192.0.2.60", reporter=None, address="192.0.2.60", reason="offtopic"
+    )
     assert hate.pk in _listed(client, "?reason=flags")
     assert hate.pk not in _listed(client, "?reason=review")  # the model's question is answered
     page = client.get("/moderation/").content.decode()
@@ -276,7 +284,13 @@ def test_a_page_costs_the_same_queries_with_2_or_14_waiting(
         comment = _post(f"Waiting comment {n} about the crossing.", f"198.51.100.{n + 1}")
         set_mode("post")
         shown = _post(f"Flagged, number {n}.", f"198.51.100.{n + 101}")  # too short to repeat
-        actions.flag(shown, reporter_key=f"ip:192.0.2.{n}", reporter=None, reason="spam")
+        flags.flag(
+            shown,
+            reporter_key=f"ip:192.0.2.{n}",
+            reporter=None,
+            address=f"192.0.2.{n}",
+            reason="spam",
+        )
         set_mode("all")
         assert comment.status == "pending"
 

@@ -138,7 +138,7 @@ def test_a_ban_on_one_forwarded_client_does_not_ban_another(thread, moderator, s
 def test_flags_from_two_forwarded_clients_count_as_two(thread, post_as):
     set_mode("post", flag_threshold=2)
     comment = post_as(thread, "Bruno", "Some words.")
-    for n, client in enumerate(("203.0.113.1", "203.0.113.2")):
+    for n, client in enumerate(("203.0.113.1", "198.51.100.2")):  # two networks
         response = Client().post(
             f"/c/{comment.pk}/flag/",
             {"reason": "abuse"},
