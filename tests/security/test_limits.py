@@ -4,6 +4,7 @@ refused with a 429 that says when to try again."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import threading
@@ -184,6 +185,28 @@ def test_logging_in_is_limited_per_address(rosa, settings):
     _refused(response, "Too many attempts to log in from your address", "at most 3 in 1 hour")
     assert "_auth_user_id" not in client.session  # the right password is not even checked
     assert _log_in("rosa", "rosa-pass-1234", "203.0.113.21")[0].status_code == 302
+
+
+def test_the_log_in_limit_is_per_forwarded_client_and_forgeries_do_not_escape_it(rosa, settings):
+    settings.PARLEY_TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.2/32")]
+    settings.PARLEY_LOGIN_RATE = [(2, HOUR)]
+    settings.PARLEY_LOGIN_NAME_RATE = []
+
+    def attempt(peer: str, forwarded: str):
+        return Client().post(
+            "/login/",
+            {"username": "rosa", "password": "wrong"},
+            REMOTE_ADDR=peer,
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    for n in range(2):  # an untrusted peer writing a new address each time
+        assert attempt("198.51.100.9", f"203.0.113.{n}").status_code == 200
+    _refused(attempt("198.51.100.9", "203.0.113.99"))
+    for _ in range(2):  # behind the proxy, each client has its own allowance
+        assert attempt("10.0.0.2", "192.0.2.1").status_code == 200
+    _refused(attempt("10.0.0.2", "192.0.2.1"))
+    assert attempt("10.0.0.2", "192.0.2.2").status_code == 200
 
 
 def test_logging_in_is_limited_per_account_name(rosa, editor, settings):
