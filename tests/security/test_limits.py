@@ -4,13 +4,19 @@ refused with a 429 that says when to try again."""
 
 from __future__ import annotations
 
+import http.cookiejar
 import ipaddress
 import json
 import os
+import re
 import threading
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
@@ -19,6 +25,7 @@ from parley.accounts.models import User
 from parley.lib import ratelimit
 from parley.moderation.models import Flag
 from parley.ratelimits.models import Counter
+from tests.conftest import Server
 from tests.moderation.conftest import URL, set_mode
 
 # Redis database 5 is the one these tests may empty.
@@ -314,3 +321,35 @@ def test_posting_is_limited_per_client(thread, settings):
     )
     assert page.status_code == 429
     assert int(page["Retry-After"]) > 0
+
+
+@pytest.mark.server
+def test_the_production_server_refuses_a_fourth_log_in_with_429(transactional_db, tmp_path):
+    """Through granian and real HTTP, with the limit set in the environment."""
+    call_command("collectstatic", interactive=False, verbosity=0)
+    env = {"PARLEY_LOGIN_RATE": "3/3600", "PARLEY_LOGIN_NAME_RATE": "off"}
+    server = Server(tmp_path, env=env).start()
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    try:
+        with opener.open(f"{server.url}/login/", timeout=10) as page:
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode())
+        assert token is not None
+        form = urllib.parse.urlencode(
+            {"username": "rosa", "password": "wrong", "csrfmiddlewaretoken": token[1]}
+        ).encode()
+        statuses, refusal = [], None
+        for _ in range(4):
+            try:
+                with opener.open(f"{server.url}/login/", data=form, timeout=10) as response:
+                    statuses.append(response.status)
+            except urllib.error.HTTPError as error:
+                statuses.append(error.code)
+                refusal = error
+    finally:
+        server.stop()
+    assert statuses == [200, 200, 200, 429]
+    assert refusal is not None
+    assert 0 < int(refusal.headers["Retry-After"]) <= HOUR
+    assert "Try again in" in refusal.read().decode()
