@@ -135,9 +135,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# The cache shared by every server process (rate limits): a table in the database for the
-# embedded setup, Redis when REDIS_URL is set. Rendered threads are kept per process by
-# parley.lib.memo under keys holding the thread's version, so they are never stale.
+# The cache shared by every server process (e.g. LibreTranslate's pairs): a table in the
+# database for the embedded setup, Redis when REDIS_URL is set. Rendered threads are kept per
+# process by parley.lib.memo under keys holding the thread's version, so they are never stale.
 _redis_url = envstr("REDIS_URL")
 CACHES = {
     "default": (
