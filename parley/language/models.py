@@ -38,6 +38,9 @@ class Translation(models.Model):
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     requested_at = models.DateTimeField(default=timezone.now)
+    # The background task this row is claimed by while it waits ("pending" or "retry"): a
+    # page that finds it waiting queues nothing more unless that task is gone or failed.
+    task_id = models.CharField(max_length=64, blank=True, default="")
     translated_at = models.DateTimeField(null=True, blank=True)
     seconds = models.FloatField(default=0.0)
 

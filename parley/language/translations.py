@@ -1,52 +1,42 @@
-"""What each reader sees of a comment, document or post in their language, and making it.
+"""What each reader sees of a comment, document or post in their language, and asking for it.
 
 Pages never wait for an engine: they show what is ready, say what is on its way,
-and ask for the rest (`request`), which queues one background task per object
-and language. The task (`translate_now`) translates with the current route,
-stores the result as a Translation row, and bumps the thread's version so that
-cached pages are made anew; open pages fetch it (web.views.translations).
+and ask for the rest (`request`). Asking claims the rows first: in one transaction each
+missing translation gets a row in the "pending" state that names its background task, and
+the task is queued; a page that finds a row pending queues nothing more unless its task is
+gone or failed (the worker died, the task failed), so a "translating…" that outlives its
+task is asked for again. The task (language.tasks, which uses language.translator) stores
+each translation as it is made and makes the thread's cached pages anew once per batch;
+open pages fetch what they showed as "translating…" (web.views.translations).
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
-import re
-import time
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
+from functools import reduce
+from operator import or_
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone
 
-from parley.discussion import quotes
-from parley.discussion.models import Comment, Thread
-from parley.language import engine, providers
-from parley.language.engine import Route
+from parley.language import engine, providers, tasks
 from parley.language.models import Translation
-from parley.language.providers.base import EngineError
-from parley.lib import languages, markdown
-from parley.publishing import render as publishing_render
-from parley.publishing.models import Post, SourceDocument
+from parley.language.translator import MODELS, digest, forget, source_of, translate_now
+from parley.lib import languages
+from parley.lib.worker import is_pending
 
-log = logging.getLogger(__name__)
+__all__ = ["ORIGINAL", "Kind", "Shown", "State", "digest", "for_reader", "forget", "request"]
+__all__ += ["source_of", "translate_now"]
 
 Kind = Translation.Kind
 State = Translation.State
 
-# A request still waiting after this long is queued again (its worker may have died).
+# A pending row whose task cannot be looked up (a backend that keeps no results, a row from
+# before rows named their task) is asked for again after this long.
 STALE_REQUEST = timedelta(minutes=10)
-# Tries against an engine that is down, with the wait before each retry.
-RETRY_DELAYS: tuple[timedelta, ...] = (
-    timedelta(seconds=30),
-    timedelta(minutes=2),
-    timedelta(minutes=10),
-    timedelta(minutes=30),
-    timedelta(hours=2),
-    timedelta(hours=6),
-)
 
 
 @dataclass(frozen=True)
@@ -75,32 +65,12 @@ class Shown:
 
 ORIGINAL = Shown("original")
 
-_MODELS: dict[str, type[Comment] | type[SourceDocument] | type[Post]] = {
-    Kind.COMMENT: Comment,
-    Kind.DOCUMENT: SourceDocument,
-    Kind.POST: Post,
-}
-
-
-def digest(language: str, *texts: str) -> str:
-    hashed = hashlib.sha256(language.encode())
-    for text in texts:
-        hashed.update(b"\x00" + text.encode())
-    return hashed.hexdigest()
-
-
-def source_of(kind: str, obj) -> tuple[str, str]:
-    """The language an object is written in and the digest of what would be translated."""
-    if kind == Kind.COMMENT:
-        return obj.language, digest(obj.language, obj.body)
-    if kind == Kind.DOCUMENT:
-        language = obj.effective_language
-        return language, digest(language, obj.title, obj.body)
-    return obj.language, digest(obj.language, obj.title, obj.introduction)
+ORIGINAL = Shown("original")
 
 
 def for_reader(kind: str, objects: list, target: str, *, ask: bool = True) -> dict[int, Shown]:
-    """How each object appears to a reader of `target`; asks for what is missing."""
+    """How each object appears to a reader of `target`; asks for what is missing (and for
+    what waits on a task that is gone, when `ask`)."""
     out: dict[int, Shown] = {}
     candidates = []
     for obj in objects:
@@ -119,7 +89,7 @@ def for_reader(kind: str, objects: list, target: str, *, ask: bool = True) -> di
     }
     provider = providers.current()
     missing = []
-    now = timezone.now()
+    waiting = []
     for obj, language, current_digest in candidates:
         route = engine.route(language, target, provider)
         if route is None and provider.pairs_known():
@@ -138,31 +108,51 @@ def for_reader(kind: str, objects: list, target: str, *, ask: bool = True) -> di
             )
         elif row is not None and same_text and same_model and row.state == State.FAILED:
             out[obj.pk] = Shown("failed", language, target)
-        elif (
-            row is not None
-            and same_text
-            and (
-                row.state == State.RETRY  # a retry is already scheduled
-                or (row.state == State.PENDING and now - row.requested_at < STALE_REQUEST)
-            )
-        ):
+        elif row is not None and same_text and row.state in (State.PENDING, State.RETRY):
             out[obj.pk] = Shown("pending", language, target)
+            waiting.append((obj, row))
         else:
             out[obj.pk] = Shown("pending", language, target)
             missing.append(obj)
-    if missing and ask:
-        request(kind, missing, target)
+    if ask:
+        missing += _lost(waiting)
+        if missing:
+            request(kind, missing, target, seen=rows)
     return out
 
 
-def request(kind: str, objects: list, target: str) -> int:
-    """Queue a translation of each object into `target`, in one statement and one background
-    task; returns how many were queued."""
-    from parley.language.tasks import translate_all
+def _lost(waiting: list) -> list:
+    """The objects among `waiting` (object, pending row) whose task is no longer queued or
+    running: one look-up per task, and a page's misses share one task."""
+    now = timezone.now()
+    alive: dict[str, bool | None] = {}
+    lost = []
+    for obj, row in waiting:
+        if row.task_id and row.task_id not in alive:
+            alive[row.task_id] = is_pending(tasks.translate_all, row.task_id)
+        state = alive.get(row.task_id) if row.task_id else None
+        if state is False or (state is None and now - row.requested_at >= STALE_REQUEST):
+            lost.append(obj)
+    return lost
 
+
+def request(kind: str, objects: list, target: str, *, seen: dict | None = None) -> int:
+    """Claim a translation of each object into `target` and queue one background task for
+    what was claimed, in one transaction; returns how many were queued.
+
+    `seen` holds the rows the caller read (object id → row). A row is claimed only if it is
+    still as the caller saw it, so two pages asking at once queue each translation once.
+    """
+    if seen is None:
+        ids = [obj.pk for obj in objects]
+        seen = {
+            row.object_id: row
+            for row in Translation.objects.filter(kind=kind, object_id__in=ids, target=target)
+        }
     provider = providers.current()
     now = timezone.now()
-    rows = []
+    token = f"claim-{uuid.uuid4().hex}"
+    wanted: dict[int, Translation] = {}
     for obj in objects:
         language, current_digest = source_of(kind, obj)
         if not language or language == target:
@@ -170,182 +160,78 @@ def request(kind: str, objects: list, target: str) -> int:
         route = engine.route(language, target, provider)
         if route is None and provider.pairs_known():
             continue
-        rows.append(
-            Translation(
-                kind=kind,
-                object_id=obj.pk,
-                target=target,
-                source_language=language,
-                source_digest=current_digest,
-                engine=provider.name,
-                model_version=route.model_version if route else "",
-                state=State.PENDING,
-                requested_at=now,
-                attempts=0,
-                error="",
-            )
-        )
-    if not rows:
-        return 0
-    Translation.objects.bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["kind", "object_id", "target"],
-        update_fields=[
-            "source_language",
-            "source_digest",
-            "engine",
-            "model_version",
-            "state",
-            "requested_at",
-            "attempts",
-            "error",
-        ],
-    )
-    ids = [row.object_id for row in rows]
-    transaction.on_commit(partial(translate_all.enqueue, kind, ids, target))
-    return len(rows)
-
-
-def forget(kind: str, object_id: int) -> None:
-    """Drop every translation of an object (it was edited or deleted)."""
-    Translation.objects.filter(kind=kind, object_id=object_id).delete()
-
-
-# -- making translations ------------------------------------------------------------------------
-
-_MENTION_LINK = re.compile(r'<a href="(?P<url>[^"]+)" class="mention"[^>]*>@ ?(?P<name>[^<]+)</a>')
-
-
-def comment_html(comment: Comment, route: Route) -> str:
-    """A comment's body in the route's target language: its own words translated, quotes kept
-    as quoted (they cite a source), mentions and links kept and still working."""
-    targets = {m["name"]: m["url"] for m in _MENTION_LINK.finditer(comment.body_html)}
-    mentions = markdown.Mentions(targets) if targets else None
-    quote_blocks = iter(quotes.quote_blocks(comment.body_html))
-    html = []
-    for part in quotes.split(comment.body):
-        if isinstance(part, quotes.QuoteRef):
-            html.append(next(quote_blocks, ""))
-        else:
-            translated = engine.translate_markdown(part, route, mentions=list(targets))
-            html.append(markdown.render(translated, mentions=mentions))
-    return "\n".join(html)
-
-
-def document_html(document: SourceDocument, route: Route) -> tuple[str, str]:
-    """A document's title and passages translated; anchors and quote links stay the same."""
-    transcript = document.kind == SourceDocument.Kind.TRANSCRIPT
-    blocks = []
-    for block in markdown.blocks(document.body):
-        speaker = ""
-        if transcript and (match := publishing_render.SPEAKER.match(block)):
-            speaker, block = block[: match.end()], block[match.end() :]
-        blocks.append(speaker + engine.translate_block(block, route))
-    body = publishing_render.document_html(
-        document.slug,
-        "\n\n".join(blocks),
-        transcript=transcript,
-        post_url=document.post.get_absolute_url(),
-    )
-    return engine.translate_text(document.title, route), str(body)
-
-
-def post_html(post: Post, route: Route) -> tuple[str, str]:
-    introduction = engine.translate_markdown(post.introduction, route)
-    return (
-        engine.translate_text(post.title, route),
-        publishing_render.introduction_html(introduction),
-    )
-
-
-def translate_now(kind: str, object_id: int, target: str) -> str:
-    """Translate one object into `target` and store it; returns the resulting state.
-
-    Called by the background task and by `parley translate`. An engine that is down leaves
-    the row waiting for a retry; the caller decides when to try again.
-    """
-    model = _MODELS[kind]
-    obj = model.objects.filter(pk=object_id).first()
-    if obj is None or (isinstance(obj, Comment) and obj.status == Comment.Status.DELETED):
-        forget(kind, object_id)
-        return "gone"
-    language, current_digest = source_of(kind, obj)
-    if not language or language == target:
-        return "original"
-    provider = providers.current()
-    if not provider.pairs_known():
-        try:
-            provider.refresh()
-        except EngineError as exc:
-            return _failed(kind, obj, target, language, current_digest, provider.name, exc)
-    route = engine.route(language, target, provider)
-    if route is None:
-        forget(kind, object_id)
-        return "unavailable"
-    started = time.perf_counter()
-    title = ""
-    try:
-        if isinstance(obj, Comment):
-            html = comment_html(obj, route)
-        elif isinstance(obj, SourceDocument):
-            title, html = document_html(obj, route)
-        else:
-            title, html = post_html(obj, route)
-    except EngineError as exc:
-        return _failed(kind, obj, target, language, current_digest, route.engine, exc)
-    with transaction.atomic():
-        Translation.objects.update_or_create(
+        wanted[obj.pk] = Translation(
             kind=kind,
-            object_id=object_id,
+            object_id=obj.pk,
             target=target,
-            defaults={
-                "source_language": language,
-                "source_digest": current_digest,
-                "engine": route.engine,
-                "model_version": route.model_version,
-                "state": State.DONE,
-                "title": title,
-                "html": html,
-                "error": "",
-                "translated_at": timezone.now(),
-                "seconds": time.perf_counter() - started,
-            },
+            source_language=language,
+            source_digest=current_digest,
+            engine=provider.name,
+            model_version=route.model_version if route else "",
+            state=State.PENDING,
+            requested_at=now,
+            attempts=0,
+            error="",
+            task_id=token,
         )
-        _touch(kind, obj)
-    return State.DONE
+    if not wanted:
+        return 0
+    new = [row for pk, row in wanted.items() if pk not in seen]
+    old = [seen[pk] for pk in wanted if pk in seen]
+    with transaction.atomic():
+        if new:
+            Translation.objects.bulk_create(new, ignore_conflicts=True)
+        if old:
+            still = reduce(or_, (Q(pk=r.pk, task_id=r.task_id, state=r.state) for r in old))
+            Translation.objects.filter(still).update(
+                task_id=token, state=State.PENDING, requested_at=now, attempts=0, error=""
+            )
+        claimed = list(Translation.objects.filter(task_id=token))
+        if not claimed:
+            return 0
+        for row in claimed:
+            fresh = wanted[row.object_id]
+            row.source_language, row.source_digest = fresh.source_language, fresh.source_digest
+            row.engine, row.model_version = fresh.engine, fresh.model_version
+        Translation.objects.bulk_update(
+            claimed, ["source_language", "source_digest", "engine", "model_version"]
+        )
+        ids = sorted(row.object_id for row in claimed)
+        # Queued in the same transaction as the claim: the task exists if and only if the
+        # claim does (the worker sees neither before the commit).
+        result = tasks.translate_all.enqueue(kind, ids, target)
+        Translation.objects.filter(task_id=token).update(task_id=result.id)
+    return len(ids)
 
 
-def _failed(kind, obj, target, language, current_digest, engine_name, exc: EngineError) -> str:
-    row, _created = Translation.objects.get_or_create(
-        kind=kind,
-        object_id=obj.pk,
-        target=target,
-        defaults={
-            "source_language": language,
-            "source_digest": current_digest,
-            "engine": engine_name,
-        },
+# The most waiting rows one sweep of the worker looks at (the oldest first).
+LOST_PER_SWEEP = 500
+
+
+def requeue_lost(limit: int = LOST_PER_SWEEP) -> int:
+    """Ask again for translations left waiting on a task that failed or is gone, even if no
+    page asks (a cached page does not); the worker calls this every minute. Returns how many
+    were queued again."""
+    waiting = list(
+        Translation.objects.filter(state__in=[State.PENDING, State.RETRY]).order_by("requested_at")[
+            :limit
+        ]
     )
-    row.attempts += 1
-    row.error = exc.message
-    retry = exc.retry and row.attempts <= len(RETRY_DELAYS)
-    row.state = State.RETRY if retry else State.FAILED
-    row.requested_at = timezone.now()
-    row.save(update_fields=["attempts", "error", "state", "requested_at"])
-    log.warning("Translation of %s %s into %s failed: %s", kind, obj.pk, target, exc.message)
-    if retry:
-        from parley.language.tasks import translate
-
-        delay = RETRY_DELAYS[row.attempts - 1]
-        transaction.on_commit(
-            lambda: translate.using(run_after=timezone.now() + delay).enqueue(kind, obj.pk, target)
-        )
-    _touch(kind, obj)
-    return row.state
-
-
-def _touch(kind: str, obj) -> None:
-    """Make cached pages that show the object be rendered anew."""
-    if kind == Kind.COMMENT:
-        Thread.objects.filter(pk=obj.thread_id).update(version=F("version") + 1)
+    now = timezone.now()
+    alive: dict[str, bool | None] = {}
+    lost: dict[tuple[str, str], dict[int, Translation]] = {}
+    for row in waiting:
+        if row.task_id and row.task_id not in alive:
+            alive[row.task_id] = is_pending(tasks.translate_all, row.task_id)
+        state = alive.get(row.task_id) if row.task_id else None
+        if state is False or (state is None and now - row.requested_at >= STALE_REQUEST):
+            lost.setdefault((row.kind, row.target), {})[row.object_id] = row
+    queued = 0
+    for (kind, target), seen in lost.items():
+        objects = list(MODELS[kind].objects.filter(pk__in=list(seen)))
+        queued += request(kind, objects, target, seen=seen)
+        # What was not claimed again cannot be made (the object is gone, or no engine covers
+        # the pair any more): its row goes, unless something changed it meanwhile.
+        same = (Q(pk=r.pk, task_id=r.task_id, state=r.state) for r in seen.values())
+        Translation.objects.filter(reduce(or_, same)).delete()
+    return queued
