@@ -106,10 +106,12 @@ def decide(
                 comment_id=comment.pk,
                 decided_by=by.public_name,
             )
+            from parley.lib.worker import enqueue_once
             from parley.moderation.tasks import retrain
 
+            # At most one retraining waits: it learns from every decision taken before it runs.
             transaction.on_commit(
-                lambda: retrain.using(run_after=timezone.now() + RETRAIN_AFTER).enqueue()
+                lambda: enqueue_once(retrain.using(run_after=timezone.now() + RETRAIN_AFTER))
             )
     return current
 
@@ -261,10 +263,12 @@ def decide_many(
                 for comment in fresh
                 if comment.body
             )
+            from parley.lib.worker import enqueue_once
             from parley.moderation.tasks import retrain
 
+            # At most one retraining waits: it learns from every decision taken before it runs.
             transaction.on_commit(
-                lambda: retrain.using(run_after=timezone.now() + RETRAIN_AFTER).enqueue()
+                lambda: enqueue_once(retrain.using(run_after=timezone.now() + RETRAIN_AFTER))
             )
         outcome.done = ids
     return outcome

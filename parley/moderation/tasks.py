@@ -6,14 +6,19 @@ from django.tasks import task
 
 from parley.moderation import screening
 
+# Higher runs first (Django's tasks range from -100 to 100): a comment waiting for its score
+# goes before translation batches (0 and below), and retraining waits for both.
+PRIORITY_SCORING = 50
+PRIORITY_RETRAIN = -50
 
-@task(queue_name="default")
+
+@task(queue_name="default", priority=PRIORITY_SCORING)
 def score_comment(comment_id: int) -> None:
     """Score a committed comment with the learned classifier; hold it if it needs review."""
     screening.score_later(comment_id)
 
 
-@task(queue_name="default")
+@task(queue_name="default", priority=PRIORITY_RETRAIN)
 def retrain() -> int | None:
     """Train a new classifier version if moderators decided anything since the last one."""
     import parley.moderation.learning as learning

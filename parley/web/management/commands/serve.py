@@ -3,12 +3,15 @@ background task worker (translations).
 
 Pages and the API go through Django's WSGI handler, which costs a fraction of
 its ASGI handler per request here (docs/decisions/0001-wsgi-for-requests.md).
-Both processes are children of this one: a signal to it reaches both, and if
-either stops, the other is stopped too.
+Both processes are children of this one: a signal to it reaches both. If the web
+server stops, the site stops; if the task worker stops, it is logged and started again
+after a wait that doubles from BACKOFF_FIRST up to BACKOFF_CAP (and starts over once a
+worker has run for STEADY_AFTER), while the site keeps serving.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
@@ -21,6 +24,22 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+log = logging.getLogger("parley.serve")
+
+# Waits before starting a task worker again after it exited: the first, and the most.
+BACKOFF_FIRST = 1.0
+BACKOFF_CAP = 60.0
+# A worker that ran this long before it exited was working: the next wait is the first again.
+STEADY_AFTER = 60.0
+
+
+def next_backoff(previous: float | None, ran_for: float) -> float:
+    """The wait before starting the worker again, after one that ran `ran_for` seconds
+    exited; `previous` is the wait before that one started (None: it was the first)."""
+    if previous is None or ran_for >= STEADY_AFTER:
+        return BACKOFF_FIRST
+    return min(previous * 2, BACKOFF_CAP)
 
 
 class Command(BaseCommand):
@@ -86,17 +105,21 @@ class Command(BaseCommand):
             static_root,
             "config.wsgi:application",
         ]
-        children = [subprocess.Popen(argv)]  # noqa: S603  (our own server, by absolute path)
+        web = subprocess.Popen(argv)  # noqa: S603  (our own server, by absolute path)
+        worker = None
         if not no_tasks:
-            worker = [sys.executable, "-m", "parley", "db_worker", "--no-startup-delay"]
-            worker += ["--no-reload", "--interval", "1"]
-            children.append(subprocess.Popen(worker))  # noqa: S603
+            worker = [sys.executable, "-m", "parley", "worker", "--interval", "1"]
         self.stdout.write(f"Parley is running at http://{host}:{port}/  (Ctrl+C stops it)")
         sys.stdout.flush()
-        self._supervise(children)
+        self._supervise(web, worker)
 
-    def _supervise(self, children: list[subprocess.Popen]) -> None:
+    def _supervise(self, web: subprocess.Popen, worker_argv: list[str] | None) -> None:
         stopping = False
+        children: list[subprocess.Popen] = [web]
+        worker: subprocess.Popen | None = None
+        started = 0.0
+        backoff: float | None = None
+        restart_at: float | None = time.monotonic() if worker_argv else None
 
         def stop(signum, frame):
             nonlocal stopping
@@ -107,7 +130,26 @@ class Command(BaseCommand):
 
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, stop)
-        while not stopping and all(child.poll() is None for child in children):
+        while not stopping and web.poll() is None:
+            now = time.monotonic()
+            if worker is not None and worker.poll() is not None:
+                ran_for = now - started
+                backoff = next_backoff(backoff, ran_for)
+                log.warning(
+                    "The task worker (pid %d) exited with code %s after %.0f s; "
+                    "starting it again in %.0f s.",
+                    worker.pid,
+                    worker.returncode,
+                    ran_for,
+                    backoff,
+                )
+                children.remove(worker)
+                worker, restart_at = None, now + backoff
+            if worker is None and restart_at is not None and now >= restart_at:
+                assert worker_argv is not None
+                worker = subprocess.Popen(worker_argv)  # noqa: S603  (this Python, our command)
+                children.append(worker)
+                started, restart_at = now, None
             time.sleep(0.2)
         stop(signal.SIGTERM, None)
         deadline = time.monotonic() + 10
@@ -116,6 +158,5 @@ class Command(BaseCommand):
                 child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 child.kill()
-        codes = [child.returncode for child in children]
-        if any(code not in (0, -signal.SIGTERM, -signal.SIGINT, None) for code in codes):
+        if web.returncode not in (0, -signal.SIGTERM, -signal.SIGINT, None):
             sys.exit(1)

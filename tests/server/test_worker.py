@@ -1,0 +1,120 @@
+"""The background worker survives: `parley serve` starts it again when it dies while the
+site keeps serving, and a task killed with its worker (SIGKILL) is run again.
+
+Real processes throughout: `parley serve` on a free port, `parley worker` subprocesses on
+the test database. Waits are generous and poll; nothing depends on how fast the machine is.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from parley.web.management.commands.serve import BACKOFF_CAP, BACKOFF_FIRST, next_backoff
+from tests.conftest import ROOT, Server
+from tests.server.tasks import echo, hold
+
+pytestmark = [pytest.mark.server]
+
+WAIT = 90  # seconds: generous, for a slow machine; every wait polls and ends early
+
+
+def until(what, message: str, timeout: float = WAIT):
+    deadline = time.monotonic() + timeout
+    while True:
+        if found := what():
+            return found
+        if time.monotonic() > deadline:
+            pytest.fail(f"Waited {timeout} s: {message}")
+        time.sleep(0.1)
+
+
+def workers_of(parent: int) -> list[int]:
+    """The pids of `parley worker` processes whose parent is `parent`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == parent and b"worker" in argv and b"parley" in argv:
+            found.append(int(entry.name))
+    return found
+
+
+def start_worker(tmp_path: Path, *extra: str) -> subprocess.Popen:
+    env = Server(tmp_path).env
+    return subprocess.Popen(  # noqa: S603  (this Python, our command)
+        [sys.executable, "-m", "parley", "worker", "--interval", "0.1", *extra],
+        env=env,
+        cwd=ROOT,
+        stdout=(tmp_path / "worker.log").open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def finished(result_id) -> DBTaskResult | None:
+    row = DBTaskResult.objects.get(pk=result_id)
+    return row if row.status in (TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED) else None
+
+
+def test_the_site_keeps_serving_while_its_worker_is_started_again(server, dossier):
+    first = until(lambda: workers_of(server.process.pid), "parley serve started no worker")[0]
+    os.kill(first, signal.SIGKILL)
+    with urllib.request.urlopen(f"{server.url}/posts/lastovo/", timeout=10) as response:  # noqa: S310  (loopback)
+        assert response.status == 200
+    second = until(
+        lambda: [pid for pid in workers_of(server.process.pid) if pid != first],
+        "the worker was not started again",
+    )[0]
+    result = echo.enqueue(7)
+    done = until(lambda: finished(result.id), "the new worker ran no task")
+    assert done.status == TaskResultStatus.SUCCESSFUL and done.return_value == 7
+    assert f":{second}:" in done.worker_ids[-1]
+    log = server.log.read_text()
+    assert f"The task worker (pid {first}) exited with code -9" in log
+    assert "starting it again in 1 s" in log
+    assert server.process.poll() is None  # the site never stopped
+
+
+def test_a_task_killed_with_its_worker_is_run_again(transactional_db, tmp_path):
+    result = hold.enqueue(str(tmp_path))
+    first = start_worker(tmp_path)
+    try:
+        until(lambda: list(tmp_path.glob("started-*")), "the first worker never started the task")
+    finally:
+        first.kill()  # SIGKILL: no chance to say anything
+        first.wait(timeout=30)
+    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.RUNNING
+    (tmp_path / "release").touch()
+    second = start_worker(tmp_path)
+    try:
+        done = until(lambda: finished(result.id), "the task left RUNNING was never run again")
+    finally:
+        second.terminate()
+        second.wait(timeout=30)
+    assert done.status == TaskResultStatus.SUCCESSFUL and done.return_value == "released"
+    assert len(done.worker_ids) == 2 and f":{first.pid}:" in done.worker_ids[0]
+    assert "was left running by a worker that is gone" in (tmp_path / "worker.log").read_text()
+
+
+def test_the_wait_before_a_restart_doubles_up_to_a_cap_and_starts_over():
+    assert next_backoff(None, 0.5) == BACKOFF_FIRST
+    waits = [BACKOFF_FIRST]
+    for _ in range(10):
+        waits.append(next_backoff(waits[-1], 0.5))
+    assert waits[:4] == [1, 2, 4, 8] and waits[-1] == BACKOFF_CAP == 60
+    assert next_backoff(BACKOFF_CAP, 61) == BACKOFF_FIRST  # it had been working a while
