@@ -170,3 +170,28 @@ def test_the_worker_logs_a_line_per_failure_and_a_summary(caplog):
     assert len(summaries) == 1 and ": 4 tasks in the last" in summaries[0]
     assert "1 failed, 0 put back; 0 waiting." in summaries[0]
     assert len(lines) <= 3  # started, the failure, the summary: not two lines per task
+
+
+@pytest.mark.django_db
+def test_a_bulk_decision_and_more_decisions_after_it_queue_one_retraining(
+    client, moderator, thread, no_rate_limit, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from parley.discussion.models import Comment
+    from tests.moderation.conftest import post_form, set_mode
+
+    set_mode("all")
+    for n in range(6):
+        post_form(Client(), f"Reader {n} thinks the minutes say otherwise.", ip=f"198.51.100.{n}")
+    held = list(Comment.objects.filter(status="pending"))
+    assert len(held) == 6
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk = {"action": "approve", "comment": [c.pk for c in held[:4]]}
+        client.post("/moderation/decide/", bulk | {f"expected-{c.pk}": "pending" for c in held})
+        for comment in held[4:]:
+            one = {"action": "approve", "comment": [comment.pk]}
+            client.post("/moderation/decide/", one | {f"expected-{comment.pk}": "pending"})
+    assert Comment.objects.filter(status="published").count() == 6
+    assert _waiting_retrains() == 1
