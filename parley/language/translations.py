@@ -217,15 +217,9 @@ def requeue_lost(limit: int = LOST_PER_SWEEP) -> int:
             :limit
         ]
     )
-    now = timezone.now()
-    alive: dict[str, bool | None] = {}
     lost: dict[tuple[str, str], dict[int, Translation]] = {}
-    for row in waiting:
-        if row.task_id and row.task_id not in alive:
-            alive[row.task_id] = is_pending(tasks.translate_all, row.task_id)
-        state = alive.get(row.task_id) if row.task_id else None
-        if state is False or (state is None and now - row.requested_at >= STALE_REQUEST):
-            lost.setdefault((row.kind, row.target), {})[row.object_id] = row
+    for row in _lost([(row, row) for row in waiting]):
+        lost.setdefault((row.kind, row.target), {})[row.object_id] = row
     queued = 0
     for (kind, target), seen in lost.items():
         objects = list(MODELS[kind].objects.filter(pk__in=list(seen)))

@@ -76,7 +76,7 @@ def is_alive(owner: str) -> bool | None:
     if len(parts) != 4 or not parts[2].isdigit():
         return None
     host, boot, pid, started = parts
-    if host != (socket.gethostname()[:24] or "host") or boot != _boot_id():
+    if host != (socket.gethostname()[:24] or "host") or boot != _boot_id() or started == "0":
         return None
     if boot == "noboot":  # no /proc: ask the kernel whether the process exists at all
         try:

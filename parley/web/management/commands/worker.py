@@ -15,7 +15,7 @@ import time
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 from django.db.utils import OperationalError
 from django.tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -50,6 +50,13 @@ class Sweeping(Worker):
         self.last_summary = time.monotonic()
 
     def sweep(self) -> None:
+        try:
+            self._sweep()
+        except DatabaseError as error:  # a busy or restarting database: try again next time
+            log.warning("Could not look after the task queue this time: %s", error)
+            self.next_sweep = self.next_prune = time.monotonic() + work.SWEEP_EVERY.total_seconds()
+
+    def _sweep(self) -> None:
         now = time.monotonic()
         if now >= self.next_sweep:
             self.next_sweep = now + work.SWEEP_EVERY.total_seconds()
