@@ -7,6 +7,7 @@ the test database. Waits are generous and poll; nothing depends on how fast the 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -40,6 +41,12 @@ def until(what, message: str, timeout: float = WAIT):
 
 def workers_of(parent: int) -> list[int]:
     """The pids of `parley worker` processes whose parent is `parent`."""
+    return children_of(parent, b"worker")
+
+
+def children_of(parent: int, word: bytes) -> list[int]:
+    """The pids of processes whose parent is `parent` and whose command line has `word` as
+    one argument, or as the name of the program run."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -50,7 +57,7 @@ def workers_of(parent: int) -> list[int]:
         except OSError:
             continue
         ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        if ppid == parent and b"worker" in argv and b"parley" in argv:
+        if ppid == parent and any(arg == word or arg.endswith(b"/" + word) for arg in argv):
             found.append(int(entry.name))
     return found
 
@@ -88,6 +95,26 @@ def test_the_site_keeps_serving_while_its_worker_is_started_again(server, dossie
     assert f"The task worker (pid {first}) exited with code -9" in log
     assert "starting it again in 1 s" in log
     assert server.process.poll() is None  # the site never stopped
+
+
+def test_the_site_stops_when_its_web_server_does(dossier, transactional_db, tmp_path):
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    server = Server(tmp_path).start()
+    try:
+        assert server.process is not None
+        worker = until(lambda: workers_of(server.process.pid), "no worker was started")[0]
+        (granian,) = children_of(server.process.pid, b"granian")
+        os.kill(granian, signal.SIGKILL)
+        code = until(lambda: server.process.poll(), "parley serve went on without its web server")
+        assert code == 1
+        until(lambda: not Path(f"/proc/{worker}").exists(), "the worker was left running")
+    finally:
+        # The web server's own processes, orphaned by the SIGKILL of their parent, go too.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.process.pid, signal.SIGKILL)
+        server.process.wait(timeout=30)
 
 
 def test_a_task_killed_with_its_worker_is_run_again(transactional_db, tmp_path):
