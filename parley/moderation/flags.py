@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from parley.accounts.models import User
 from parley.discussion import actions as discussion
-from parley.discussion.models import Comment
+from parley.discussion.models import Comment, Thread
 from parley.lib import ratelimit
 from parley.lib.errors import Conflict, Invalid
 from parley.moderation import policy
@@ -113,6 +113,8 @@ def _hold_if_flagged_enough(comment: Comment) -> None:
     flags = open_flags(comment.pk)
     if flaggers(flags) < rules.flag_threshold:
         return
+    # The one lock order of every action that changes comments: the thread, then the comment.
+    Thread.objects.select_for_update().filter(pk=comment.thread_id).first()
     current = Comment.objects.select_for_update().get(pk=comment.pk)
     if current.status != Status.PUBLISHED:
         return
