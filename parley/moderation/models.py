@@ -181,9 +181,17 @@ class Screening(models.Model):
 
 
 class Fingerprint(models.Model):
-    """A comment's text reduced to a 64-bit SimHash, for finding (near-)duplicates fast."""
+    """A comment's text reduced to a 64-bit SimHash, for finding (near-)duplicates fast.
 
-    comment_id = models.BigIntegerField(unique=True)
+    Deleting a comment deletes its print in the same transaction (a cascade Django runs; no
+    constraint in the database, so prints are stored without reading the comment)."""
+
+    comment = models.OneToOneField(
+        "discussion.Comment",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="+",
+    )
     thread_id = models.BigIntegerField()
     author_key = models.CharField(max_length=300)
     simhash = models.BigIntegerField()  # signed 64-bit

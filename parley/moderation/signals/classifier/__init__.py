@@ -18,12 +18,15 @@ most probable group's Result. With no trained model the signal says nothing.
 Near-duplicates across languages: a comment's embedding is stored on its Screening (float16
 bytes); near_duplicates_across_languages() compares a new comment's embedding with the last
 comments screened in the same discussion, which finds a comment posted again in translation.
+Deleted and removed comments are passed over, and an edit drops the embedding until the
+background task has embedded the new words.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from parley.discussion.models import Comment
 from parley.moderation import learning
 from parley.moderation.models import Screening
 from parley.moderation.signals.base import Result, Settings, Signal, Subject
@@ -105,6 +108,8 @@ def near_duplicates_across_languages(
     multilingual-e5-small, and unrelated comments sharing a mention up to 0.95: a match is a
     question for a moderator, never a reason to hide a comment."""
     query = Screening.objects.filter(comment__thread_id=thread_id, embedding__isnull=False)
+    # A deleted placeholder or a removed comment is nobody's to repeat any more.
+    query = query.exclude(comment__status__in=(Comment.Status.DELETED, Comment.Status.REJECTED))
     if language:
         # Same-language near-duplicates are the SimHash signal's; these are translations.
         query = query.exclude(comment__language=language).exclude(comment__language="")

@@ -15,6 +15,11 @@ within DOUBLE_POST is a double post: "posted twice: same as #812". The earlier c
 goes with the result (`earlier_id`, stored with the scores), so its author can be shown the
 comment they repeated. Texts of fewer than MIN_WORDS words are never duplicates.
 
+Only comments still there count: a deleted comment's print goes with it, and the prints of
+comments left as "deleted" placeholders or removed by a moderator (rejected, spam) are
+passed over, so posting the same words again after deleting a comment is not a repeat. An
+edit replaces the print with the new words' (or drops it, when they are too short).
+
 Three bits of 64 is strict: it finds copies with a word or two changed in a long comment,
 not rewordings of a short one.
 """
@@ -27,6 +32,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import NamedTuple
 
+from parley.discussion.models import Comment
 from parley.moderation.models import Fingerprint
 from parley.moderation.signals.base import Result, Settings, Signal, Subject
 from parley.moderation.wordlists import fold
@@ -38,6 +44,9 @@ MAX_DISTANCE = 8
 MIN_LENGTH_RATIO = 0.8
 MIN_WORDS = 6
 DOUBLE_POST = timedelta(minutes=1)
+
+# Comments whose print no longer counts: no reader sees them, nor does their author.
+GONE = (Comment.Status.DELETED, Comment.Status.REJECTED)
 
 _WORD = re.compile(r"[^\W_]+")
 _BITS = 64
@@ -111,7 +120,8 @@ class DuplicatesSignal(Signal):
 
         One indexed query reads only the hashes and lengths of the last RECENT comments:
         reading the rest of 5,000 rows would take longer than comparing them. The thread,
-        commenter and time of the few that match take a second query, by their ids."""
+        commenter and time of the few that match take a second query, by their ids, which
+        passes over the comments that are GONE."""
         stored = Fingerprint.objects.order_by("-created_at")
         if subject.comment_id is not None:
             stored = stored.exclude(comment_id=subject.comment_id)
@@ -127,7 +137,11 @@ class DuplicatesSignal(Signal):
         if not close:
             return []
         since = subject.created_at - DOUBLE_POST
-        details = Fingerprint.objects.filter(comment_id__in=close).order_by("-created_at")
+        details = (
+            Fingerprint.objects.filter(comment_id__in=close)
+            .exclude(comment_id__in=Comment.objects.filter(pk__in=close, status__in=GONE))
+            .order_by("-created_at")
+        )
         return [
             _Match(comment_id, thread_id, author_key, *close[comment_id], created_at >= since)
             for comment_id, thread_id, author_key, created_at in details.values_list(
@@ -163,6 +177,8 @@ class DuplicatesSignal(Signal):
     def remember(self, subject: Subject, comment_id: int) -> None:
         mine = fingerprint(subject.text)
         if mine is None:
+            if subject.comment_id is not None:  # edited into words too short to compare
+                Fingerprint.objects.filter(comment_id=comment_id).delete()
             return
         Fingerprint.objects.update_or_create(
             comment_id=comment_id,
