@@ -156,3 +156,14 @@ def refusal(found: Ban) -> str:
             "reason": found.reason,
         }
     return _("You cannot comment here any more: %(reason)s") % {"reason": found.reason}
+
+
+def edit_refusal(found: Ban) -> str:
+    """Why a banned commenter may not edit their comments, in the words refusal() uses."""
+    if found.expires_at:
+        until = formats.date_format(timezone.localtime(found.expires_at), "j F Y, H:i T")
+        return _("You cannot edit your comments until %(until)s: %(reason)s") % {
+            "until": until,
+            "reason": found.reason,
+        }
+    return _("You cannot edit your comments any more: %(reason)s") % {"reason": found.reason}

@@ -5,6 +5,15 @@ While the comment is posted (inside its transaction): bans are checked, the fast
 Right after commit a background task scores it with the learned classifier and compares it
 with recent comments across languages; a comment found to need review is then held, a second
 or so after it appeared. Moderators and the post's author skip all of this.
+
+An edit goes through the same screening: bans, the fast signals on the new words, and the
+background scoring again. People decide, models advise: once a moderator has decided on a
+comment as it now reads (decided()), no automatic step changes its status or puts it back in
+the queue; the scores are still stored, for the moderator to read. An edit after the decision
+is new words, which the decision did not see: they are screened as a new comment's are.
+
+This module never imports the tasks (moderation.tasks imports it): hooks.connect() hands it
+the scoring task's enqueue through queue_scoring_with().
 """
 
 from __future__ import annotations
@@ -17,12 +26,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from parley.discussion import quotes
-from parley.discussion.models import Comment
+from parley.discussion.models import Comment, Revision
 from parley.lib.errors import Forbidden
 from parley.moderation import bans, people, policy
 from parley.moderation import reasons as kinds
 from parley.moderation.log import record
-from parley.moderation.models import Decision, Policy, Screening
+from parley.moderation.models import Ban, Decision, Policy, Screening
 from parley.moderation.signals import active
 from parley.moderation.signals.base import Result, Settings, Subject
 
@@ -30,6 +39,47 @@ from parley.moderation.signals.base import Result, Settings, Subject
 TWIN_MIN_WORDS = 8
 _LINK = re.compile(r'<a href="(?:https?:|mailto:|www\.)', re.IGNORECASE)
 _HREF = re.compile(r'<a href="((?:https?:|mailto:|www\.)[^"]*)"', re.IGNORECASE)
+
+
+# How a committed comment is queued for the background half (score_later); None until
+# hooks.connect() sets it, and then nothing is queued.
+_queue_scoring: Callable[[int], object] | None = None
+
+
+def queue_scoring_with(enqueue: Callable[[int], object] | None) -> None:
+    """Queue background scoring through `enqueue(comment_id)` (the scoring task's enqueue)."""
+    global _queue_scoring  # noqa: PLW0603  (set once, from AppConfig.ready)
+    _queue_scoring = enqueue
+
+
+def _score_after_commit(comment_id: int) -> None:
+    """Queue the background half for the comment once the transaction commits, if a signal
+    runs there."""
+    enqueue = _queue_scoring
+    if enqueue is not None and any(not signal.inline for signal in active()):
+        transaction.on_commit(lambda: enqueue(comment_id))
+
+
+# The decisions a moderator takes on a comment; bans and flags are not decisions on it.
+DECISIONS = (
+    Decision.Action.APPROVE,
+    Decision.Action.REJECT,
+    Decision.Action.SPAM,
+    Decision.Action.DELETE,
+)
+
+
+def decided(comment: Comment) -> bool:
+    """Whether a moderator has decided on the comment as it now reads: a decision of theirs
+    taken since it was last edited (or posted). Automatic steps leave the status and the
+    queue of such a comment alone (docs/decisions/0011-people-decide-models-advise.md)."""
+    since = comment.edited_at or comment.created_at
+    return Decision.objects.filter(
+        comment_id=comment.pk,
+        actor_id__isnull=False,
+        action__in=DECISIONS,
+        created_at__gte=since,
+    ).exists()
 
 
 def subject_of(comment: Comment, level: str) -> Subject:
@@ -92,11 +142,15 @@ def _fast_signals(comment: Comment) -> tuple[Policy, str, Subject, list, list[Re
     return rules, level, subject, inline, results
 
 
-def screen(comment: Comment) -> Callable[[Comment], None] | None:
-    """The screener discussion.actions calls with each comment being posted."""
-    found = bans.matching(
+def _ban_of(comment: Comment) -> Ban | None:
+    return bans.matching(
         user_id=comment.author_id, email=comment.author_email, ip=comment.ip_address
     )
+
+
+def screen(comment: Comment) -> Callable[[Comment], None] | None:
+    """The screener discussion.actions calls with each comment being posted."""
+    found = _ban_of(comment)
     if found is not None and not found.shadow:
         raise Forbidden(bans.refusal(found), code="banned")
     fast = _fast_signals(comment)
@@ -142,50 +196,74 @@ def screen(comment: Comment) -> Callable[[Comment], None] | None:
                 before="",
                 after=saved.status,
             )
-        if any(not signal.inline for signal in active()):
-            from parley.moderation.tasks import score_comment
-
-            transaction.on_commit(lambda: score_comment.enqueue(saved.pk))
+        _score_after_commit(saved.pk)
 
     return after_save
 
 
+def _edited_by_a_moderator(comment: Comment) -> bool:
+    """Whether the edit being saved is a moderator's: edit_comment() has just kept the
+    earlier version, with who replaced it."""
+    editor = (
+        Revision.objects.filter(comment_id=comment.pk)
+        .order_by("-replaced_at", "-pk")
+        .values_list("replaced_by__is_moderator", "replaced_by__is_superuser")
+        .first()
+    )
+    return editor is not None and any(editor)
+
+
 def screen_edit(comment: Comment) -> Callable[[Comment], None] | None:
-    """The screener discussion.actions calls with each comment being edited: the fast
-    signals look at the new words, and a published comment they hold is hidden again until
-    a moderator decides (an edit that adds shop links to a published comment)."""
+    """The screener discussion.actions calls with each comment being edited, the same
+    screening as posting: a banned commenter is refused (a shadow-banned one's comment is
+    hidden again), the fast signals look at the new words, and a published comment they
+    hold is hidden again until a moderator decides (an edit that adds shop links to a
+    published comment). Once saved, the stored fingerprint follows the new words, the old
+    embedding is dropped, and the background half scores the new words."""
+    found = _ban_of(comment)
+    if found is not None and _edited_by_a_moderator(comment):
+        found = None  # a moderator may edit (redact) a banned commenter's comment
+    if found is not None and not found.shadow:
+        raise Forbidden(bans.edit_refusal(found), code="banned")
+    shadow = found is not None
     fast = _fast_signals(comment)
     if fast is None:
         return None
     _rules, _level, subject, inline, results = fast
     reasons = [reason for result in results if result.hold for reason in result.reasons or []]
     before = comment.status
-    if reasons and before == Comment.Status.PUBLISHED:
+    hold = bool(reasons) or shadow
+    if hold and before == Comment.Status.PUBLISHED:
         comment.status = Comment.Status.PENDING
 
     def after_save(saved: Comment) -> None:
         for signal in inline:
             signal.remember(subject, saved.pk)
-        screening, _created = Screening.objects.get_or_create(comment=saved)
+        screening, _created = Screening.objects.select_for_update().get_or_create(comment=saved)
         scores = {**screening.scores, **as_scores(results)}
         screening.scores = scores
-        screening.reasons = {**screening.reasons, **kinds.of(scores)}
-        fields = ["scores", "reasons"]
-        if reasons:
+        screening.reasons = {**screening.reasons, **kinds.of(scores, shadow=shadow)}
+        # The embedding was of the earlier words: the background half computes it again.
+        screening.embedding = None
+        fields = ["scores", "reasons", "embedding"]
+        if hold:
             earlier = [screening.summary.removeprefix("held: ")] if screening.held else []
+            why = reasons or ["shadow-banned"]
             screening.held = True
-            screening.summary = summary_of(list(dict.fromkeys([*earlier, *reasons])))
-            fields += ["held", "summary"]
+            screening.shadow = screening.shadow or shadow
+            screening.summary = summary_of(list(dict.fromkeys([*earlier, *why])))
+            fields += ["held", "shadow", "summary"]
         screening.save(update_fields=fields)
-        if reasons and before == Comment.Status.PUBLISHED:
+        if hold and before == Comment.Status.PUBLISHED:
             record(
                 Decision.Action.HOLD,
                 comment=saved,
-                reason=summary_of(reasons) + " (after an edit)",
+                reason=summary_of(reasons or ["shadow-banned"]) + " (after an edit)",
                 scores=scores,
                 before=before,
                 after=saved.status,
             )
+        _score_after_commit(saved.pk)
 
     return after_save
 

@@ -1,4 +1,8 @@
-"""Background tasks of moderation (Django's tasks API; `parley serve` runs the worker)."""
+"""Background tasks of moderation (Django's tasks API; `parley serve` runs the worker).
+
+This module imports screening, never the other way round: screening queues scoring through
+the enqueue hooks.connect() hands it (screening.queue_scoring_with).
+"""
 
 from __future__ import annotations
 
