@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from parley.discussion import quotes
-from parley.discussion.models import Comment, Revision
+from parley.discussion.models import Comment, Revision, Thread
 from parley.lib.errors import Forbidden
 from parley.moderation import bans, people, policy
 from parley.moderation import reasons as kinds
@@ -269,7 +269,13 @@ def screen_edit(comment: Comment) -> Callable[[Comment], None] | None:
 
 
 def score_later(comment_id: int) -> None:
-    """The background half: the learned classifier and near-duplicates across languages."""
+    """The background half: the learned classifier and near-duplicates across languages.
+
+    The slow part (embedding, the model) runs before any lock is taken. Then the thread, the
+    comment and its screening are locked in that order (the comment actions' order) and read
+    again: scores of words since edited are dropped (the edit queued scoring again), and a
+    comment a moderator has decided keeps its status and its place out of the queue. Only
+    the screening's own fields are written."""
     import parley.moderation.learning as learning
     from parley.discussion.actions import set_comment_status
     from parley.lib.errors import Conflict
@@ -282,7 +288,6 @@ def score_later(comment_id: int) -> None:
     comment = Comment.objects.filter(pk=comment_id).select_related("thread__post").first()
     if comment is None or comment.status in (Comment.Status.DELETED, Comment.Status.REJECTED):
         return
-    screening, _created = Screening.objects.get_or_create(comment=comment)
     rules = policy.for_post(comment.thread.post_id)
     level = people.trust(comment, trusted_after=rules.trusted_after)
     subject = subject_of(comment, level)
@@ -317,32 +322,51 @@ def score_later(comment_id: int) -> None:
     if level != people.STAFF:  # the sentence that drove the score, for a queued comment only
         highlight.add_sentence(fresh, subject.text or comment.body)
     with transaction.atomic():
+        # Thread, comment, screening: the order every comment action locks in.
+        list(Thread.objects.select_for_update().filter(pk=comment.thread_id).values("pk"))
+        current = Comment.objects.select_for_update().filter(pk=comment_id).first()
+        if current is None or current.status in (
+            Comment.Status.DELETED,
+            Comment.Status.REJECTED,
+        ):
+            return
+        if current.body != comment.body:
+            return  # edited meanwhile: the edit queued these words' scoring
+        screening, _created = Screening.objects.select_for_update().get_or_create(comment=current)
         scores = {**screening.scores, **fresh}
         screening.scores = scores
-        if level != people.STAFF:
-            screening.reasons = {**screening.reasons, **kinds.of(scores)}
         screening.embedding = embedding_bytes(vector)
         screening.scored_at = timezone.now()
         screening.classifier_version = version.pk if version else None
-        if reasons and level != people.STAFF:
+        fields = ["scores", "embedding", "scored_at", "classifier_version"]
+        # What the model says is advice to a moderator: once one has decided, it is kept in
+        # the scores and changes neither the status nor the queue.
+        advised = level != people.STAFF and not decided(current)
+        if advised:
+            screening.reasons = {**screening.reasons, **kinds.of(scores)}
+            fields.append("reasons")
+        hold = bool(reasons) and advised
+        if hold:
             earlier = [screening.summary.removeprefix("held: ")] if screening.summary else []
             screening.summary = summary_of([*earlier, *reasons])
             screening.held = True
-        elif to_review and level != people.STAFF and not screening.held:
+            fields += ["summary", "held"]
+        elif to_review and advised and not screening.held:
             earlier = [screening.summary.removeprefix("to review: ")] if screening.review else []
             screening.review = True
             screening.summary = review_summary([*earlier, *to_review])
-        screening.save()
-        if reasons and level != people.STAFF and comment.status == Comment.Status.PUBLISHED:
+            fields += ["review", "summary"]
+        screening.save(update_fields=fields)
+        if hold and current.status == Comment.Status.PUBLISHED:
             try:
                 set_comment_status(
-                    comment, Comment.Status.PENDING, by=None, expected=Comment.Status.PUBLISHED
+                    current, Comment.Status.PENDING, by=None, expected=Comment.Status.PUBLISHED
                 )
             except Conflict:
                 return
             record(
                 Decision.Action.HOLD,
-                comment=comment,
+                comment=current,
                 reason=summary_of(reasons),
                 scores=scores,
                 before=Comment.Status.PUBLISHED,
