@@ -68,3 +68,28 @@ def test_a_held_comment_still_counts_as_the_earlier_one(client, thread, moderato
     repeat = latest()
     assert repeat.status == "pending"
     assert Screening.objects.get(comment=repeat).summary == f"held: duplicate of #{held.pk}"
+
+
+def test_a_removed_comment_is_no_longer_a_translation_to_ask_about(thread, moderator, post_as):
+    from parley.moderation import learning
+    from parley.moderation.actions import decide
+    from parley.moderation.signals.classifier import (
+        embedding_bytes,
+        near_duplicates_across_languages,
+    )
+
+    english = "The crossing opens on Monday at noon, as the letter to the minister says."
+    portuguese = "A fronteira abre na segunda-feira ao meio-dia, como diz a carta ao ministro."
+    first = post_as(thread, "Ana", english)
+    vectors = learning.embed([english, portuguese])
+    Screening.objects.filter(comment=first).update(embedding=embedding_bytes(vectors[0]))
+    # What the signal finds before and after the English comment is rejected.
+    found = near_duplicates_across_languages(
+        vectors[1], thread.pk, None, threshold=0.8, language="pt"
+    )
+    assert found == [first.pk]
+    decide(first, "reject", by=moderator, expected=first.status)
+    assert (
+        near_duplicates_across_languages(vectors[1], thread.pk, None, threshold=0.8, language="pt")
+        == []
+    )
