@@ -322,8 +322,11 @@ def score_later(comment_id: int) -> None:
     if level != people.STAFF:  # the sentence that drove the score, for a queued comment only
         highlight.add_sentence(fresh, subject.text or comment.body)
     with transaction.atomic():
-        # Thread, comment, screening: the order every comment action locks in.
-        list(Thread.objects.select_for_update().filter(pk=comment.thread_id).values("pk"))
+        # Thread, comment, screening: the order every comment action locks in. The thread
+        # only where the comment may be held (its count changes), so that scoring does not
+        # wait behind every comment posted to the thread.
+        if reasons and level != people.STAFF:
+            list(Thread.objects.select_for_update().filter(pk=comment.thread_id).values("pk"))
         current = Comment.objects.select_for_update().filter(pk=comment_id).first()
         if current is None or current.status in (
             Comment.Status.DELETED,
