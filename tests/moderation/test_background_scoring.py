@@ -262,3 +262,18 @@ def test_the_real_worker_leaves_a_moderators_approval_alone(thread, moderator, t
     assert not in_queue(moderator, comment)
     assert "Sources for the hour" in Client().get(URL).content.decode()
     learning.forget()
+
+
+def test_screening_never_imports_the_tasks():
+    """moderation.tasks imports screening; the other way round would be a cycle."""
+    import ast
+
+    source = (ROOT / "parley" / "moderation" / "screening.py").read_text()
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+            imported |= {f"{node.module}.{alias.name}" for alias in node.names}
+    assert "parley.moderation.tasks" not in imported  # at module level or in a function
