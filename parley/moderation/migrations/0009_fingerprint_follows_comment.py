@@ -17,7 +17,7 @@ def forget_deleted(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("discussion", "0003_comment_language_comment_language_confidence"),
-        ("moderation", "0006_queue_reasons"),
+        ("moderation", "0008_flag_reporter_network"),
     ]
 
     operations = [
