@@ -10,7 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 PARLEY = str(Path(sys.executable).with_name("parley"))
 # Read by config/settings.py; none of them leaks from the environment the tests run in.
-OWN = ("PARLEY_", "DATABASE_URL", "REDIS_URL")
+# The test run's own DJANGO_ALLOW_ASYNC_UNSAFE (for the browser tests) is no production setting.
+OWN = ("PARLEY_", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def environment(data_dir: Path, **values: str) -> dict[str, str]:
