@@ -126,15 +126,13 @@ _sqlite_synchronous = envchoice("PARLEY_SQLITE_SYNCHRONOUS", "NORMAL", {"NORMAL"
 PARLEY_DB_POOL_SIZE = envint("PARLEY_DB_POOL_SIZE", 4, minimum=1)
 PARLEY_DB_POOL_TIMEOUT = envint("PARLEY_DB_POOL_TIMEOUT", 10, minimum=1)
 if not _sqlite:
-    from psycopg_pool import ConnectionPool
-
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them; Django must not
+    # With a pool, Django passes this on as the pool's check of a connection before each use.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": PARLEY_DB_POOL_SIZE,
         "timeout": PARLEY_DB_POOL_TIMEOUT,
-        "check": ConnectionPool.check_connection,
     }
 if _sqlite:
     DATABASES["default"]["CONN_MAX_AGE"] = None
