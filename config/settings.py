@@ -134,7 +134,7 @@ if not _sqlite:
         "max_size": PARLEY_DB_POOL_SIZE,
         "timeout": PARLEY_DB_POOL_TIMEOUT,
     }
-if _sqlite:
+else:
     DATABASES["default"]["CONN_MAX_AGE"] = None
     DATABASES["default"]["OPTIONS"] = {
         # BEGIN IMMEDIATE takes the write lock up front, so two writers queue
