@@ -1,4 +1,6 @@
 # Parley: `make run` starts it with demo content, `make test` runs every test.
+# `make run` installs the runtime set only (requirements/runtime.lock); `make test` adds the
+# test tools (requirements/test.lock). Both lock files pin every package with its hashes.
 SHELL := /bin/bash
 PYTHON := $(shell bin/find-python)
 VENV := .venv
@@ -8,21 +10,35 @@ PORT ?= 8000
 WORKERS ?= 2
 export PARLEY_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve install migrate demo lint test test-postgres browser-deps lock screenshots bench bench-language bench-moderation clean
+.PHONY: run serve install install-runtime migrate demo lint test test-postgres browser-deps lock screenshots bench bench-language bench-moderation clean
+
+RUNTIME_LOCK := requirements/runtime.lock
+TEST_LOCK := requirements/test.lock
+PIP_TOOLS := pip-tools==7.6.2
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || exit 1
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
+$(VENV)/.runtime: $(BIN)/python $(RUNTIME_LOCK) pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(RUNTIME_LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+$(VENV)/.installed: $(VENV)/.runtime $(TEST_LOCK)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(TEST_LOCK)
+	touch $@
+
+# What a server needs, and no test tool.
+install-runtime: $(VENV)/.runtime
+
+# The runtime set and the test tools.
 install: $(VENV)/.installed
 
-migrate: install
+migrate: install-runtime
 	$(BIN)/parley migrate --noinput --verbosity 0
 	$(BIN)/parley collectstatic --noinput --verbosity 0
 
@@ -47,11 +63,14 @@ browser-deps:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Two test processes on two cores: each embeds and translates on one thread, or the native
 # engines' threads (one per core in each process) fight for the same cores.
+# On PostgreSQL no secret key is generated (docs/deploy.md): the tests bring one of their own.
 test: install browser-deps lint
-	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	PARLEY_SECRET_KEY=$${PARLEY_SECRET_KEY:-not-a-secret-only-for-the-tests} \
+	  OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (CI runs both).
 test-postgres:
@@ -72,11 +91,12 @@ bench-moderation: install
 	$(BIN)/python bench/spam.py
 	$(BIN)/python bench/demo_queue.py
 
+# After changing pyproject.toml: pins every package with its hashes, keeping the versions
+# already locked where the ranges allow. The test set is pinned to the runtime set's versions.
 lock: $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	( echo "# Exact versions of every package Parley installs (runtime and tests). Regenerate with"; \
-	  echo "# \`make lock\` after changing pyproject.toml."; \
-	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^parley' ) > requirements.lock
+	$(BIN)/python -m pip install --quiet $(PIP_TOOLS)
+	$(PIP_COMPILE) --output-file $(RUNTIME_LOCK) pyproject.toml
+	$(PIP_COMPILE) --extra test --constraint $(RUNTIME_LOCK) --output-file $(TEST_LOCK) pyproject.toml
 
 clean:
 	rm -rf $(VENV) staticfiles

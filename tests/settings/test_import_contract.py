@@ -23,8 +23,7 @@ def test_every_app_has_a_layer():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
     layers = config["contracts"][0]["layers"]
     layered = {name.strip() for layer in layers for name in layer.split("|")}
-    apps = {
-        f"parley.{path.parent.name}"
-        for path in (ROOT / "parley").glob("*/apps.py")
-    } | {"parley.lib"}
+    apps = {f"parley.{path.parent.name}" for path in (ROOT / "parley").glob("*/apps.py")} | {
+        "parley.lib"
+    }
     assert apps == layered
