@@ -171,7 +171,13 @@ def envdatadir(name: str, base_dir: Path) -> Path:
         path = base_dir / "var"
     else:
         xdg = os.environ.get("XDG_DATA_HOME", "").strip()
-        path = (Path(xdg) if xdg else Path.home() / ".local" / "share") / "parley"
+        try:
+            path = (Path(xdg) if xdg else Path.home() / ".local" / "share") / "parley"
+        except RuntimeError:  # no home directory to be found
+            raise ImproperlyConfigured(
+                f"{name} is not set and this user has no home directory. Set {name} to the "
+                "directory Parley may keep its data in, for example /var/lib/parley."
+            ) from None
     if _in_site_packages(path):
         raise ImproperlyConfigured(
             f"{name} is {str(path)!r}, inside the installed Python packages, where an upgrade "

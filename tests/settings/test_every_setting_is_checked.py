@@ -93,3 +93,20 @@ def test_good_values_pass(tmp_path):
     done = parley("check", env=env)
     assert done.returncode == 0, done.stderr
     assert "no issues" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("PARLEY_LOG_LEVEL", "verbose", "PARLEY_LOG_LEVEL must be one of"),
+        ("PARLEY_MODERATION_SIGNALS", "rules,spamm", "'spamm' is not a moderation signal"),
+    ],
+)
+def test_the_server_does_not_start_with_a_bad_value(tmp_path, name, value, message):
+    from tests.conftest import free_port
+
+    env = environment(tmp_path, **{name: value})
+    done = parley("serve", "--port", str(free_port()), "--workers", "1", env=env)
+    assert done.returncode != 0
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
