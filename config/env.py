@@ -237,6 +237,7 @@ def _new_secret_file(path: Path) -> str:
     path.parent.mkdir(parents=True, exist_ok=True)
     secret = get_random_secret_key()
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.unlink(missing_ok=True)  # left by a dead process that had this process id
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(descriptor, "w") as handle:
