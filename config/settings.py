@@ -246,7 +246,7 @@ PARLEY_MAX_INDENT = envint("PARLEY_MAX_INDENT", 6, minimum=1)
 PARLEY_THREAD_CACHE = envbool("PARLEY_THREAD_CACHE", True)
 
 # Background tasks (translations): Django's tasks API, queued in the database; `parley serve`
-# starts the worker (`parley db_worker`).
+# starts the worker (`parley worker`, restarted when it stops).
 # "immediate" runs each task inside the request that queued it (no worker; slower answers).
 PARLEY_TASK_BACKEND = envchoice("PARLEY_TASK_BACKEND", "database", {"database", "immediate"})
 TASKS = {
