@@ -6,6 +6,13 @@ so "pička" also catches "picka" and "šta" catches "STA". An entry written /...
 regular expression, case-insensitive, that also searches the folded text (any letters with
 diacritics in it are folded too). Blank lines and lines starting with # are notes.
 
+A moderator's regular expression runs inside the posting transaction, so it runs with a time
+limit (the `regex` package's `timeout=`): PATTERN_SECONDS for one pattern on one comment, and
+TEXT_SECONDS for all of them on one comment. One that runs out finds nothing in that comment
+(it holds nothing and adds no score) and is logged once per process. Saving a list refuses a
+pattern that repeats a repetition, as (a+)+, and one that runs out of time on probe texts
+built from its own letters (TRIAL_SECONDS), so most never reach a comment.
+
 Compiled lists are kept per process and reloaded when a list changes: the newest
 updated_at (and the number of lists) is checked at most every CHECK_EVERY seconds.
 """
@@ -24,6 +31,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
+import regex
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils.translation import gettext as _
@@ -47,6 +55,14 @@ MAX_ENTRY_LENGTH = 200
 # a form even in scripts of four bytes a character.
 MAX_LENGTH = 60_000
 CHECK_EVERY = 2.0  # seconds between checks for changed lists
+PATTERN_SECONDS = 0.02  # one moderator's pattern on one comment
+TEXT_SECONDS = 0.1  # all of them on one comment
+TRIAL_SECONDS = 0.1  # a pattern on each probe text when a list is saved
+PROBE_LENGTH = 500  # characters of each probe text: (a+)+ needs ~2^500 steps, a+b 125,000
+
+# A word list's pattern: the standard library's for words and phrases (built here, always
+# linear), the `regex` package's for a moderator's regular expression (searched with a limit).
+type Pattern = re.Pattern[str] | regex.Pattern
 
 _LANGUAGE = re.compile(r"[a-z]{2,3}")
 _SPACE = re.compile(r"\s+")
@@ -139,7 +155,7 @@ def _words_pattern(entries: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + alternatives(root) + r"(?!\w)")
 
 
-def _compile(number: int, line: str) -> re.Pattern[str]:
+def _compile(number: int, line: str) -> Pattern:
     """One entry, `line` already stripped; raises Invalid naming the line."""
     shown = _("Line %(n)s: “%(entry)s”") % {"n": number, "entry": line}
     if len(line) > MAX_ENTRY_LENGTH:
@@ -154,8 +170,8 @@ def _compile(number: int, line: str) -> re.Pattern[str]:
             raise Invalid(_("%(line)s is an empty pattern.") % {"line": shown}, field="entries")
         try:
             re.compile(source, re.IGNORECASE)  # errors at the positions the person wrote
-            pattern = re.compile(_fold_pattern(source), re.IGNORECASE)
-        except re.error as error:
+            pattern = regex.compile(_fold_pattern(source), regex.IGNORECASE)
+        except (re.error, regex.error) as error:
             raise Invalid(
                 _("%(line)s is not a valid pattern (%(error)s).") % {"line": shown, "error": error},
                 field="entries",
@@ -224,7 +240,7 @@ def _entries(entries: str) -> list[tuple[int, str]]:
     return found
 
 
-def parse(entries: str) -> list[re.Pattern[str]]:
+def parse(entries: str) -> list[Pattern]:
     """The patterns of a list, each to be searched for in fold(text).
 
     Raises Invalid (field "entries") for a list that is too long, an entry that is too long
@@ -250,7 +266,41 @@ def parse(entries: str) -> list[re.Pattern[str]]:
             % {"n": f"{len(lines):,}", "max": f"{MAX_ENTRIES:,}"},
             field="entries",
         )
-    return [_compile(number, line) for number, line in lines]
+    compiled_lines = [(number, line, _compile(number, line)) for number, line in lines]
+    for number, line, pattern in compiled_lines:
+        if isinstance(pattern, regex.Pattern):
+            _try_on_probes(number, line, pattern)
+    return [pattern for _number, _line, pattern in compiled_lines]
+
+
+def _probes(source: str) -> list[str]:
+    """Texts that make a slow pattern show itself: each letter of the pattern (and a few
+    common ones) repeated PROBE_LENGTH times, then a character that breaks the match."""
+    letters = sorted({ch for ch in fold(source) if ch.isalnum() or ch in " -_.'"})[:24]
+    letters += [ch for ch in "a1 " if ch not in letters]
+    return [ch * PROBE_LENGTH + end for ch in letters for end in ("!", "\n")]
+
+
+def _try_on_probes(number: int, line: str, pattern: regex.Pattern) -> None:
+    for probe in _probes(line[1:-1]):
+        try:
+            for _match in pattern.finditer(probe, timeout=TRIAL_SECONDS):
+                pass
+        except TimeoutError:
+            raise Invalid(
+                _(
+                    "Line %(n)s: “%(entry)s” takes too long to search (over %(ms)s ms on a "
+                    "text of %(length)s characters): comments wait for it while they are "
+                    "posted. Write it with fewer nested or overlapping repetitions."
+                )
+                % {
+                    "n": number,
+                    "entry": line,
+                    "ms": round(TRIAL_SECONDS * 1000),
+                    "length": f"{PROBE_LENGTH:,}",
+                },
+                field="entries",
+            ) from None
 
 
 # -- saving -------------------------------------------------------------------------------------
@@ -318,10 +368,8 @@ def clear(code: str, kind: str, *, by: User) -> None:
 class _Loaded:
     state: tuple[int, object]  # (number of lists, newest updated_at)
     checked_at: float
-    lists: dict[tuple[str, str], list[re.Pattern[str]]]  # (language, kind) → patterns
-    combined: dict[str, tuple[list[re.Pattern[str]], list[re.Pattern[str]]]] = field(
-        default_factory=dict
-    )
+    lists: dict[tuple[str, str], list[Pattern]]  # (language, kind) → patterns
+    combined: dict[str, tuple[list[Pattern], list[Pattern]]] = field(default_factory=dict)
 
 
 _loaded: _Loaded | None = None
@@ -332,6 +380,56 @@ def forget() -> None:
     """Drop the compiled lists; the next patterns() reads them again."""
     global _loaded
     _loaded = None
+    _timed_out.clear()
+
+
+# -- searching ----------------------------------------------------------------------------------
+
+_timed_out: set[str] = set()  # patterns already logged for running out of time
+
+
+def finditer(patterns: list[Pattern], folded: str) -> Iterable[re.Match[str] | regex.Match]:
+    """Every match of the patterns in a folded text, a moderator's patterns within their time
+    limits (PATTERN_SECONDS each, TEXT_SECONDS in all); one that runs out yields what it
+    found before and is logged once."""
+    deadline = None
+    for pattern in patterns:
+        if not isinstance(pattern, regex.Pattern):
+            yield from pattern.finditer(folded)
+            continue
+        now = time.monotonic()
+        deadline = deadline or now + TEXT_SECONDS
+        limit = min(PATTERN_SECONDS, deadline - now)
+        try:
+            if limit <= 0:
+                raise TimeoutError
+            found = list(pattern.finditer(folded, timeout=limit))
+        except TimeoutError:
+            _log_timeout(pattern, len(folded), limit)
+            continue
+        yield from found
+
+
+def _log_timeout(pattern: Pattern, length: int, limit: float) -> None:
+    if pattern.pattern in _timed_out:
+        return
+    _timed_out.add(pattern.pattern)
+    if limit <= 0:
+        log.warning(
+            "Word list pattern /%s/ was not searched in a comment of %s characters: the "
+            "comment's %s ms for patterns were spent; it counts as not found.",
+            pattern.pattern,
+            length,
+            round(TEXT_SECONDS * 1000),
+        )
+    else:
+        log.warning(
+            "Word list pattern /%s/ ran out of its %s ms on a comment of %s characters and "
+            "counts as not found; rewrite it with fewer nested repetitions.",
+            pattern.pattern,
+            round(limit * 1000),
+            length,
+        )
 
 
 def _state() -> tuple[int, object]:
@@ -339,12 +437,12 @@ def _state() -> tuple[int, object]:
     return found["count"], found["newest"]
 
 
-def compiled(entries: str, *, where: str = "") -> list[re.Pattern[str]]:
+def compiled(entries: str, *, where: str = "") -> list[Pattern]:
     """A list as few patterns as possible: its words and phrases in one, then each regular
     expression. An entry that does not compile (stored some other way than save()) is
     skipped, with a warning naming `where`."""
     words: list[str] = []
-    patterns: list[re.Pattern[str]] = []
+    patterns: list[Pattern] = []
     for number, line in _entries(entries):
         if not _is_pattern(line):
             if folded := _plain(line):
@@ -357,7 +455,7 @@ def compiled(entries: str, *, where: str = "") -> list[re.Pattern[str]]:
     return ([_words_pattern(words)] if words else []) + patterns
 
 
-def _list_patterns(row: WordList) -> list[re.Pattern[str]]:
+def _list_patterns(row: WordList) -> list[Pattern]:
     return compiled(row.entries, where=f"{row.language!r} ({row.kind})")
 
 
@@ -385,7 +483,7 @@ def _current() -> _Loaded:
         return loaded
 
 
-def patterns(language: str) -> tuple[list[re.Pattern[str]], list[re.Pattern[str]]]:
+def patterns(language: str) -> tuple[list[Pattern], list[Pattern]]:
     """(banned, suspect) patterns for a comment in `language`: that language's lists and the
     lists for every language. Search them in fold(text); one pattern may stand for many
     entries (all the words and phrases of a list), so look for every match (finditer)."""

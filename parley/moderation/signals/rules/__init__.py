@@ -41,13 +41,13 @@ _RUN = re.compile(r"([^\s\d])\1{5,}")
 _WORDS = re.compile(r"(?<!\w)(\w+)(?:\W+\1(?!\w)){3,}")
 
 
-def _matches(patterns: list[re.Pattern[str]], text: wordlists.Folded) -> list[str]:
-    """Each different word the patterns find, as written (the first time it appears)."""
+def _matches(patterns: list[wordlists.Pattern], text: wordlists.Folded) -> list[str]:
+    """Each different word the patterns find, as written (the first time it appears); a
+    moderator's pattern that runs out of time finds nothing (wordlists.finditer)."""
     found: dict[str, str] = {}
-    for pattern in patterns:
-        for match in pattern.finditer(text.folded):
-            if match.end() > match.start() and match.group() not in found:
-                found[match.group()] = text.original(match.start(), match.end())
+    for match in wordlists.finditer(patterns, text.folded):
+        if match.end() > match.start() and match.group() not in found:
+            found[match.group()] = text.original(match.start(), match.end())
     return list(found.values())
 
 
