@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/demo_queue.py              # the full report
     .venv/bin/python bench/demo_queue.py --json-only  # print only the JSON line
+    .venv/bin/python bench/demo_queue.py --quick      # the same: the demo thread is small
 
 Django runs on a temporary SQLite database and data directory (DATABASE_URL,
 PARLEY_DATA_DIR), migrated first and removed at the end. parley.demo.review.screen_demo()
@@ -145,6 +146,11 @@ def main() -> int:
     global QUIET
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json-only", action="store_true", help="print only the JSON line")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="the same run (the demo thread is small; accepted so every bench has a quick mode)",
+    )
     args = parser.parse_args()
     QUIET = args.json_only
     with tempfile.TemporaryDirectory(prefix="parley-bench-demo-queue-") as folder:

@@ -42,7 +42,8 @@ import sys
 import time
 from pathlib import Path
 
-import onecore  # bench/onecore.py, beside this script
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import onecore  # noqa: E402
 
 # Before any engine is imported: their native code reads it when it loads.
 os.environ["OMP_NUM_THREADS"] = "1"

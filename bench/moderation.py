@@ -71,7 +71,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import onecore  # bench/onecore.py, beside this script
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.common import onecore  # noqa: E402
+from bench.common.env import django_on_sqlite  # noqa: E402
 
 # Before the engine is imported: its native code reads it when it loads.
 os.environ["OMP_NUM_THREADS"] = "1"
@@ -629,16 +631,7 @@ def run(args: argparse.Namespace, database: Path, sets: dict[str, list[dict]]) -
     say(f"Moderation benchmark, {info['started']}{' (quick)' if args.quick else ''}")
     say(f"CPU: {info['cpu']}, {info['cores']} cores; {pinning}; OMP_NUM_THREADS=1")
 
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    django_on_sqlite(database)
     from parley.moderation import learning
 
     problems: list[str] = []

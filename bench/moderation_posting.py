@@ -8,7 +8,7 @@ comment of each and the difference. The fingerprint table is filled with 5,000 e
 comments first, so the near-duplicate scan reads as many rows as it ever does. The last line
 printed is one JSON object with every figure.
 
-    .venv/bin/python bench/moderation_posting.py [--comments 200]
+    .venv/bin/python bench/moderation_posting.py [--comments 200] [--quick]
 """
 
 from __future__ import annotations
@@ -52,7 +52,10 @@ def text(rng: random.Random) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--comments", type=int, default=200, help="comments per setting")
+    parser.add_argument("--quick", action="store_true", help="40 comments per setting")
     args = parser.parse_args()
+    if args.quick:
+        args.comments = 40
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {0})
     call_command("migrate", verbosity=0)

@@ -279,7 +279,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=OUT, help="folder for the PNG files")
     parser.add_argument("--only", default="", help="comma-separated shot names (default: all)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"only the first shot ({SHOTS[0].name}), into a temporary folder unless --out",
+    )
     arguments = parser.parse_args()
+    if arguments.quick:
+        arguments.only = arguments.only or SHOTS[0].name
+        if arguments.out == OUT:
+            arguments.out = Path(tempfile.mkdtemp(prefix="parley-shots-quick-"))
     out = arguments.out.resolve()
     wanted = {name for name in arguments.only.split(",") if name}
     if unknown := wanted - {shot.name for shot in SHOTS}:
