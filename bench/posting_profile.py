@@ -7,8 +7,9 @@ signal in PARLEY_MODERATION_SIGNALS as configured by default, language detection
 background scoring), on a fresh SQLite database in a temporary folder, with the posting rate
 limit off as in the thread bench. HTTP parsing and granian are not in it. Prints the median
 time per post without the profiler, then the functions that took the most time per post under
-it, and the time per post by area (the package each function is in). The last line printed
-is one JSON object with every figure.
+it, and the time per post by area (the package each function is in), with the process's CPU
+time per post (steadier than wall time on a shared machine) and the SQL statements of one
+post. The last line printed is one JSON object with every figure.
 
     .venv/bin/python bench/posting_profile.py            # 600 posts
     .venv/bin/python bench/posting_profile.py --quick    # 100 posts
@@ -40,7 +41,9 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 AREAS = (
     ("parley/lib/markdown", "markdown"),
@@ -103,10 +106,15 @@ def main() -> int:
         for body in content.post_bodies(20, -1):  # warm-up: models, templates, word lists
             post(body)
         plain: list[float] = []
+        cpu_started = time.process_time()
         for body in content.post_bodies(count, 1):
             started = time.perf_counter()
             post(body)
             plain.append((time.perf_counter() - started) * 1000)
+        cpu_ms = (time.process_time() - cpu_started) * 1000 / count
+        with CaptureQueriesContext(connection) as captured:
+            post(content.post_bodies(1, 3)[0])
+        statements = [query["sql"] for query in captured.captured_queries]
         profiler = cProfile.Profile()
         bodies = content.post_bodies(count, 2)
         started = time.perf_counter()
@@ -128,6 +136,13 @@ def main() -> int:
             f"{'pinned to one core' if pinned else 'not pinned'}:"
         )
         print(f"  median {median:.2f} ms per post ({1000 / median:.0f} posts/s), no profiler")
+        print(
+            f"  {cpu_ms:.2f} ms of this process's CPU per post ({1000 / cpu_ms:.0f} posts/s of "
+            "CPU; on a busy machine this is the steadier figure)"
+        )
+        print(f"  {len(statements)} SQL statements per post:")
+        for sql in statements:
+            print(f"    {sql[:110]}")
         print(f"  {profiled_ms:.2f} ms per post under cProfile")
         print()
         print("Time per post by area (own time of the functions in it, scaled to the median):")
@@ -170,6 +185,9 @@ def main() -> int:
                     "posts": count,
                     "pinned": pinned,
                     "median_ms": round(median, 3),
+                    "cpu_ms_per_post": round(cpu_ms, 3),
+                    "statements_per_post": len(statements),
+                    "statements": [sql[:200] for sql in statements],
                     "posts_per_s": round(1000 / median, 1),
                     "profiled_ms_per_post": round(profiled_ms, 3),
                     "areas_ms_per_post": {
