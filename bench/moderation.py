@@ -52,7 +52,7 @@ What it measures:
     threat or slur after polite sentences, in six languages; the share queued at the review
     threshold, and each comment's score.
  7. Learning the site: for each public set, moderators "decide" on one half (25, 100, 400
-    decisions; 25 and 50 with --quick) and the other half is measured after each training.
+    decisions; 25 with --quick) and the other half is measured after each training.
     The decisions and versions live in the bench's temporary database only.
 
 The share of the core's time used by other processes during the timed measurement is reported.
@@ -230,8 +230,8 @@ PUBLIC_LANGUAGES = ("en", "pt", "de", "ru")
 # A public label as a moderator's decision in the simulation.
 DECISION_OF = {"hate": "hate", "offensive": "insult", "civil": "civil"}
 DECISIONS = (25, 100, 400)
-QUICK_DECISIONS = (25, 50)
-QUICK_ITEMS = 120  # per public set with --quick (seeded sample)
+QUICK_DECISIONS = (25,)
+QUICK_ITEMS = 80  # per public set with --quick (seeded sample)
 SEED = 8
 
 
