@@ -6,7 +6,6 @@ import dataclasses
 import json
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.http import parse_etags
@@ -178,9 +177,7 @@ def _detail(comment: Comment, *, edit_token: str | None = None) -> dict:
             "passage": q.passage,
             "excerpt": q.excerpt,
         }
-        for q in (
-            comment.quotes.select_related("source_document") if ":::quote" in comment.body else ()
-        )
+        for q in access.quotes_of(comment)
     ]
     if edit_token:
         out["edit_token"] = edit_token
@@ -268,43 +265,42 @@ def list_comments(request: HttpRequest, thread_id: int, params: Query[PageParams
     wanted = parse_etags(request.headers.get("If-None-Match", ""))
     if "*" in wanted or any(tag.removeprefix("W/") == etag for tag in wanted):
         return HttpResponse(status=304, headers={"ETag": etag})
-    body = memo.threads.get(etag) if settings.PARLEY_THREAD_CACHE else None
-    if body is None:
-        thread = access.access_thread(thread_id, with_post=True)
-        etag = (
-            f'"t{thread.pk}v{thread.version}-{params.sort}-{params.offset}-{params.limit}-{lang}"'
-        )
-        rows = list(
-            queries.ordered(thread, params.sort).values(*ROW_FIELDS)[
-                params.offset : params.offset + params.limit + 1
-            ]
-        )
-        more = len(rows) > params.limit
-        post_author_id = thread.post.author_id
-        next_url = None
-        if more:
-            next_url = (
-                f"/api/v1/threads/{thread.pk}/comments?sort={params.sort}"
-                f"&offset={params.offset + params.limit}&limit={params.limit}"
-            )
-        body = json.dumps(
-            {
-                "thread_id": thread.pk,
-                "count": thread.comment_count,
-                "sort": params.sort,
-                "offset": params.offset,
-                "limit": params.limit,
-                "next": next_url,
-                "comments": _page_dicts(rows[: params.limit], post_author_id, lang),
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
-        if settings.PARLEY_THREAD_CACHE:
-            memo.threads.set(etag, body, len(body))
+    variant = ("api", params.sort, params.offset, params.limit, lang)
+    body = memo.thread_page(
+        thread_id, version, variant, lambda: _comment_page(thread_id, params, lang), size=len
+    )
     return HttpResponse(
         body, content_type="application/json", headers={"ETag": etag, "Cache-Control": "no-cache"}
     )
+
+
+def _comment_page(thread_id: int, params: PageParams, lang: str) -> bytes:
+    """A page of a thread's comments as the JSON the API answers (what the cache keeps)."""
+    thread = access.access_thread(thread_id, with_post=True)
+    rows = list(
+        queries.ordered(thread, params.sort).values(*ROW_FIELDS)[
+            params.offset : params.offset + params.limit + 1
+        ]
+    )
+    next_url = None
+    if len(rows) > params.limit:
+        next_url = (
+            f"/api/v1/threads/{thread.pk}/comments?sort={params.sort}"
+            f"&offset={params.offset + params.limit}&limit={params.limit}"
+        )
+    return json.dumps(
+        {
+            "thread_id": thread.pk,
+            "count": thread.comment_count,
+            "sort": params.sort,
+            "offset": params.offset,
+            "limit": params.limit,
+            "next": next_url,
+            "comments": _page_dicts(rows[: params.limit], thread.post.author_id, lang),
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
 
 
 @router.post(
@@ -430,7 +426,7 @@ def delete_comment(
 def comment_revisions(request: HttpRequest, comment_id: int):
     """Earlier versions of an edited comment, oldest first."""
     comment = access.access_comment(comment_id, _viewer(request))
-    return list(comment.revisions.order_by("written_at"))
+    return access.history_of(comment)
 
 
 __all__ = ["ActionError", "router"]

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from parley.discussion.models import Comment, Thread
+from parley.discussion.models import Comment, Quote, Revision, Thread
 from parley.lib.errors import NotFound
 
 VISIBLE = (Comment.Status.PUBLISHED, Comment.Status.DELETED)
@@ -37,8 +38,20 @@ def row_id(value: object) -> int | None:
     return key if 1 <= key <= MAX_ID else None
 
 
+def published(prefix: str = "") -> Q:
+    """The posts readers may see, as a filter on `prefix` (e.g. "thread__post__"): marked
+    published, and their publication time reached. A post scheduled for later, or taken
+    back, shows nothing: not its page, its comments, their history or their translations."""
+    return Q(**{f"{prefix}is_published": True, f"{prefix}published_at__lte": timezone.now()})
+
+
+# The same rule for the raw queries below, on a post table aliased `p`.
+_PUBLISHED_SQL = "p.is_published AND p.published_at <= %s"
+
+
 def visible_comments() -> QuerySet[Comment]:
-    return Comment.objects.filter(status__in=VISIBLE)
+    """Comments everyone may see: published (or a deleted placeholder) under a published post."""
+    return Comment.objects.filter(published("thread__post__"), status__in=VISIBLE)
 
 
 @dataclass(frozen=True)
@@ -107,7 +120,7 @@ def access_thread(thread_id: int, *, with_post: bool = False) -> Thread:
     try:
         if key is None:
             raise Thread.DoesNotExist
-        return Thread.objects.select_related("post").get(pk=key, post__is_published=True)
+        return Thread.objects.select_related("post").get(published("post__"), pk=key)
     except Thread.DoesNotExist:
         raise NotFound(_("There is no discussion number %(id)s.") % {"id": thread_id}) from None
 
@@ -125,12 +138,12 @@ def _thread_row(thread_id: int, key: int | None) -> Thread:
     columns = ", ".join(f"t.{name}" for name in _THREAD_FIELDS)
     sql = (
         f"SELECT {columns} FROM {Thread._meta.db_table} t "  # noqa: S608  (our own names)
-        f"JOIN {Post._meta.db_table} p ON p.id = t.post_id WHERE t.id = %s AND p.is_published"
+        f"JOIN {Post._meta.db_table} p ON p.id = t.post_id WHERE t.id = %s AND {_PUBLISHED_SQL}"
     )
     row = None
     if key is not None:
         with connection.cursor() as cursor:
-            cursor.execute(sql, [key])
+            cursor.execute(sql, [key, timezone.now()])
             row = cursor.fetchone()
     if row is None:
         raise NotFound(_("There is no discussion number %(id)s.") % {"id": thread_id})
@@ -142,7 +155,7 @@ def _thread_row(thread_id: int, key: int | None) -> Thread:
 def access_thread_for_post(slug: str) -> Thread:
     try:
         return Thread.objects.select_related("post", "post__author").get(
-            post__slug=slug, post__is_published=True
+            published("post__"), post__slug=slug
         )
     except Thread.DoesNotExist:
         raise NotFound(_("There is no post at this address.")) from None
@@ -162,7 +175,7 @@ def access_comment(comment_id: int, viewer: Viewer = NOBODY) -> Comment:
         return (
             Comment.objects.filter(shown)
             .select_related("thread", "thread__post", "author")
-            .get(pk=key, thread__post__is_published=True)
+            .get(published("thread__post__"), pk=key)
         )
     except Comment.DoesNotExist:
         raise NotFound(
@@ -178,13 +191,80 @@ def thread_version(thread_id: int) -> int:
 
     sql = (
         f"SELECT t.version FROM {Thread._meta.db_table} t "  # noqa: S608  (our own table names)
-        f"JOIN {Post._meta.db_table} p ON p.id = t.post_id WHERE t.id = %s AND p.is_published"
+        f"JOIN {Post._meta.db_table} p ON p.id = t.post_id WHERE t.id = %s AND {_PUBLISHED_SQL}"
     )
     row = None
     if (key := row_id(thread_id)) is not None:
         with connection.cursor() as cursor:
-            cursor.execute(sql, [key])
+            cursor.execute(sql, [key, timezone.now()])
             row = cursor.fetchone()
     if row is None:
         raise NotFound(_("There is no discussion number %(id)s.") % {"id": thread_id})
     return row[0]
+
+
+# -- what pages read about comments they already show --------------------------------------------
+
+
+def published_posts():
+    """Posts readers may see (the home page's list)."""
+    from parley.publishing.models import Post
+
+    return Post.objects.filter(published())
+
+
+def documents(document_ids: list[int]):
+    """Source documents of published posts, by id (for translations that became ready)."""
+    from parley.publishing.models import SourceDocument
+
+    keys = [key for key in map(row_id, document_ids) if key is not None]
+    return SourceDocument.objects.filter(published("post__"), pk__in=keys).select_related("post")
+
+
+def quotable(thread: Thread, comment_id: object) -> Comment | None:
+    """A published comment of this thread (one a reader may reply to or quote), else None.
+
+    `thread` comes from access_thread*; a held, rejected, deleted or foreign comment is None.
+    """
+    if (key := row_id(comment_id)) is None:
+        return None
+    return Comment.objects.filter(pk=key, thread=thread, status=Comment.Status.PUBLISHED).first()
+
+
+def comments_with_text(comment_ids: list[int]) -> list[Comment]:
+    """Published comments of published posts, by id: those whose words a page may show
+    again (their translation). Hidden, deleted and unknown ids are left out."""
+    keys = [key for key in map(row_id, comment_ids) if key is not None]
+    if not keys:
+        return []
+    shown = Comment.objects.filter(published("thread__post__"), status=Comment.Status.PUBLISHED)
+    return list(shown.filter(pk__in=keys))
+
+
+def still_published(thread_id: int, comment_ids: list[int]) -> set[int]:
+    """Which of `comment_ids` are published comments of this thread (a published thread:
+    check it with thread_version first)."""
+    keys = [key for key in map(row_id, comment_ids) if key is not None]
+    if not keys or row_id(thread_id) is None:
+        return set()
+    rows = Comment.objects.filter(thread_id=thread_id, pk__in=keys, status=Comment.Status.PUBLISHED)
+    return set(rows.values_list("pk", flat=True))
+
+
+def editable_ids(thread: Thread, user_id: int, since) -> frozenset[int]:
+    """The ids of this account's comments in a thread written after `since`."""
+    own = Comment.objects.filter(thread=thread, author_id=user_id, created_at__gte=since)
+    return frozenset(own.values_list("pk", flat=True))
+
+
+def history_of(comment: Comment, *, newest_first: bool = False) -> list[Revision]:
+    """The edit history of a comment fetched by access_comment (so the viewer may see it)."""
+    order = "-written_at" if newest_first else "written_at"
+    return list(Revision.objects.filter(comment_id=comment.pk).order_by(order))
+
+
+def quotes_of(comment: Comment) -> list[Quote]:
+    """The quotes held by a comment fetched by access_comment."""
+    if ":::quote" not in comment.body:
+        return []
+    return list(Quote.objects.filter(comment_id=comment.pk).select_related("source_document"))

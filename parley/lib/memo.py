@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 
@@ -48,3 +49,31 @@ class Memo:
 
 # Rendered thread pages and API pages, per server process.
 threads = Memo(max_bytes=64 * 1024 * 1024)
+
+
+def thread_page[V](
+    thread_id: int,
+    version: int,
+    variant: tuple[object, ...],
+    make: Callable[[], V],
+    *,
+    size: Callable[[V], int],
+) -> V:
+    """A page of a thread, as `make()` builds it, kept for the thread's `version`.
+
+    The one cache of thread pages, for the HTML pages and the JSON API alike: `variant` holds
+    everything else the page depends on (which page, sort, language, time zone, ...) and
+    `size(value)` its weight in bytes (what the memory limit counts). With
+    PARLEY_THREAD_CACHE off every call builds anew. Callers leave out pages that differ for
+    one reader (their own held comments, the comments they may still edit).
+    """
+    from django.conf import settings
+
+    if not settings.PARLEY_THREAD_CACHE:
+        return make()
+    key = f"thread:{thread_id}:{version}:" + ":".join(map(str, variant))
+    if (hit := threads.get(key)) is not None:
+        return hit
+    value = make()
+    threads.set(key, value, size(value))
+    return value

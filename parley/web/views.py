@@ -27,7 +27,7 @@ from parley.lib import memo
 from parley.lib.clients import client_ip, client_key
 from parley.lib.errors import ActionError, Invalid, NotFound
 from parley.moderation import held
-from parley.publishing.models import Post, SourceDocument
+from parley.publishing.models import SourceDocument
 from parley.publishing.render import passages
 
 
@@ -94,8 +94,7 @@ def _editable(request: HttpRequest, thread: Thread) -> Editable:
         if user.moderates:
             return Editable(all=True)
         since = timezone.now() - timedelta(seconds=settings.PARLEY_EDIT_WINDOW_SECONDS)
-        own = Comment.objects.filter(thread=thread, author=user, created_at__gte=since)
-        return Editable(ids=frozenset(own.values_list("pk", flat=True)))
+        return Editable(ids=access.editable_ids(thread, user.pk, since))
     return Editable(ids=frozenset(tokens.comment_ids(_edit_tokens(request))))
 
 
@@ -136,13 +135,28 @@ def thread_fragment(
     original = _show_original(request)
     viewer = _viewer(request)
     own = access.own_held(thread.pk, viewer)
-    key = (
-        f"thread:{thread.pk}:{thread.version}:{sort}:{page_no}:{size}:{zone}:{language}:{original}"
-    )
-    cacheable = settings.PARLEY_THREAD_CACHE and not editable and not own
-    if cacheable:
-        if (hit := memo.threads.get(key)) is not None:
-            return hit
+
+    def make() -> tuple[str, queries.Page]:
+        return _render_page(request, thread, editable, own, viewer, sort=sort, page_no=page_no)
+
+    if editable or own:  # this reader's own page
+        return make()
+    variant = ("html", sort, page_no, size, zone, language, original)
+    return memo.thread_page(thread.pk, thread.version, variant, make, size=lambda v: len(v[0]))
+
+
+def _render_page(
+    request: HttpRequest,
+    thread: Thread,
+    editable: Editable,
+    own: frozenset[int],
+    viewer: access.Viewer,
+    *,
+    sort: str,
+    page_no: int,
+) -> tuple[str, queries.Page]:
+    size = settings.PARLEY_PAGE_SIZE
+    original = _show_original(request)
     page = queries.page(thread, sort=sort, offset=(page_no - 1) * size, limit=size, also=own)
     _translate(request, page.comments)
     _mark_own_held(page.comments, own, viewer)
@@ -162,10 +176,7 @@ def thread_fragment(
             "show_original": original,
         },
     )
-    result = (html, page)
-    if cacheable:
-        memo.threads.set(key, result, len(html))
-    return result
+    return html, page
 
 
 def _check_page_exists(
@@ -201,28 +212,18 @@ def _prefill(request: HttpRequest, thread: Thread, documents: list[SourceDocumen
     """Form values from ?reply=ID and ?quote=cID / ?quote=d:ANCHOR:PASSAGE (links without JS)."""
     out: dict = {}
     if (reply := request.GET.get("reply", "")).isdigit():
-        parent = (
-            access.visible_comments()
-            .filter(pk=int(reply), thread=thread, status=Comment.Status.PUBLISHED)
-            .first()
-        )
-        if parent is not None:
+        if (parent := access.quotable(thread, reply)) is not None:
             out["parent"] = parent
     quote = request.GET.get("quote", "")
     if quote.startswith("c") and quote[1:].isdigit():
-        source = (
-            access.visible_comments()
-            .filter(pk=int(quote[1:]), thread=thread, status=Comment.Status.PUBLISHED)
-            .first()
-        )
-        if source is not None:
+        if (source := access.quotable(thread, quote[1:])) is not None:
             out["body"] = quotes.directive(
                 "comment", source.pk, quotes.opening_words(quotes.own_text(source.body_html))
             )
             out.setdefault("parent", source)
     elif quote.startswith("d:"):
         anchor, _sep, number = quote[2:].partition(":")
-        index = int(number) if number.isdigit() else 1
+        index = int(number) if number.isdigit() and len(number) < 10 else 1
         for document in documents:
             if document.slug != anchor:
                 continue
@@ -237,11 +238,7 @@ def _prefill(request: HttpRequest, thread: Thread, documents: list[SourceDocumen
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    posts = (
-        Post.objects.filter(is_published=True)
-        .select_related("thread")
-        .order_by("-published_at")[:50]
-    )
+    posts = access.published_posts().select_related("thread").order_by("-published_at")[:50]
     return render(request, "parley/home.html", {"posts": posts})
 
 
@@ -330,11 +327,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         form["error"] = error.message
         form["error_field"] = error.field
         if parent.isdigit():
-            form["parent"] = (
-                access.visible_comments()
-                .filter(pk=int(parent), thread=thread, status=Comment.Status.PUBLISHED)
-                .first()
-            )
+            form["parent"] = access.quotable(thread, parent)
         thread.refresh_from_db()
         response = render(
             request,
@@ -481,7 +474,7 @@ def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_safe
 def comment_history(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment_or_404(request, comment_id)
-    revisions = list(comment.revisions.order_by("-written_at"))
+    revisions = access.history_of(comment, newest_first=True)
     return render(
         request, "parley/comment_history.html", {"comment": comment, "revisions": revisions}
     )
@@ -553,9 +546,7 @@ def translations_ready(request: HttpRequest) -> HttpResponse:
     except ActionError as error:
         return _json_refusal(error)
     out: dict[str, dict[str, str]] = {"comments": {}, "documents": {}}
-    comments = list(
-        access.visible_comments().filter(pk__in=comment_ids).exclude(status=Comment.Status.DELETED)
-    )
+    comments = access.comments_with_text(comment_ids)
     shown = translations.for_reader(translations.Kind.COMMENT, comments, language, ask=False)
     for comment in comments:
         comment.shown = shown.get(comment.pk, translations.ORIGINAL)  # type: ignore[attr-defined]
@@ -563,11 +554,7 @@ def translations_ready(request: HttpRequest) -> HttpResponse:
             out["comments"][str(comment.pk)] = render_to_string(
                 "parley/_comment_text.html", {"c": comment}, request=request
             )
-    documents = list(
-        SourceDocument.objects.filter(pk__in=document_ids, post__is_published=True).select_related(
-            "post"
-        )
-    )
+    documents = list(access.documents(document_ids))
     shown = translations.for_reader(translations.Kind.DOCUMENT, documents, language, ask=False)
     for document in documents:
         document.shown = shown.get(document.pk, translations.ORIGINAL)  # type: ignore[attr-defined]
@@ -596,11 +583,7 @@ def thread_changes(request: HttpRequest, thread_id: int) -> HttpResponse:
         shown = _ids(request, "ids")
     except ActionError as error:
         return _json_refusal(error)
-    still = set(
-        Comment.objects.filter(
-            thread_id=thread_id, pk__in=shown, status=Comment.Status.PUBLISHED
-        ).values_list("pk", flat=True)
-    )
+    still = access.still_published(thread_id, shown)
     own = access.own_held(thread_id, _viewer(request))
     removed = [pk for pk in shown if pk not in still and pk not in own]
     return JsonResponse({"version": version, "removed": removed})
