@@ -80,8 +80,11 @@ def queue_page(request: HttpRequest) -> HttpResponse:
             status=error.status,
         )
     raw_page = request.GET.get("page", "1")
-    shown = queue.page(filters, int(raw_page) if raw_page.isdigit() else 1)
-    page = Paginator(range(shown.count), queue.PAGE).get_page(raw_page)
+    # Past the end: the last page; not a number (or below 1): the first. The queue and the
+    # pager clamp the same number, so the items and the links agree.
+    number = max(1, min(int(raw_page), 10**9)) if raw_page.isdigit() else 1
+    shown = queue.page(filters, number)
+    page = Paginator(range(shown.count), queue.PAGE).get_page(number)
     offered = (
         Comment.objects.filter(status=Comment.Status.PENDING)
         .values_list("language", flat=True)
