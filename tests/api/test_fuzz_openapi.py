@@ -9,12 +9,15 @@ examples per operation are bounded (FUZZ_EXAMPLES), so the whole file stays unde
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
 
-FUZZ_EXAMPLES = 25  # per operation and persona: 8 operations, 2 personas
+# Per operation and persona (8 operations, 2 personas). For a deeper search:
+# PARLEY_FUZZ_EXAMPLES=500 pytest tests/api/test_fuzz_openapi.py
+FUZZ_EXAMPLES = int(os.environ.get("PARLEY_FUZZ_EXAMPLES", "25"))
 
 CSRF = "f" * 32  # a well-formed token; the cookie and the header must agree
 

@@ -6,13 +6,16 @@ answer is never a 5xx. Bounded (FUZZ_EXAMPLES per form), so the file stays under
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 pytestmark = pytest.mark.django_db
 
-FUZZ_EXAMPLES = 30
+# More for a deeper search: PARLEY_FUZZ_EXAMPLES=500 pytest tests/web/test_fuzz_forms.py
+FUZZ_EXAMPLES = int(os.environ.get("PARLEY_FUZZ_EXAMPLES", "30"))
 
 FUZZ = settings(
     max_examples=FUZZ_EXAMPLES,
