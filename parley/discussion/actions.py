@@ -1,12 +1,20 @@
 """Every change to a discussion goes through these functions.
 
 The HTML views, the JSON API, the demo loader and importers call them; each
-validates first (check_*), then changes data in one transaction (do the work),
-then queues side effects with transaction.on_commit.
+validates first (check_*), then prepares what it can without locks (rendering the body,
+annotating it, running the screeners), then changes data in one transaction, then queues
+side effects with transaction.on_commit.
+
+One lock order everywhere a comment changes: the thread first, then the comments (parent and
+quoted comments included), by id. Rules read before the locks are read again after them.
+Stored counts (a comment's replies, a top-level comment's subtree, a thread's comments) count
+only what every reader sees (Comment.is_visible; a thread counts its published comments), and
+every change here keeps them equal to a query of those rows.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 from collections.abc import Callable, Iterable
@@ -17,67 +25,28 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, Max, Q, Value, When
-from django.db.models.functions import Lower
-from django.utils import dateformat, timezone
-from django.utils.html import format_html
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from parley.accounts import names as account_names
 from parley.accounts.models import User
-from parley.discussion import quotes, signals
-from parley.discussion.models import Comment, Quote, Revision, Thread
-from parley.lib import markdown, ratelimit
+from parley.discussion import hooks, signals
+from parley.discussion.hooks import ANNOTATED
+from parley.discussion.hooks import register_annotator as register_annotator
+from parley.discussion.hooks import register_edit_screener as register_edit_screener
+from parley.discussion.hooks import register_screener as register_screener
+from parley.discussion.models import VISIBLE, Comment, Quote, Revision, Thread
+from parley.discussion.rendering import render_body
+from parley.lib import ratelimit
 from parley.lib.errors import Conflict, Forbidden, Invalid, TooManyRequests
-from parley.lib.sanitize import plain_text
-from parley.lib.text import comparable, is_blank
-from parley.publishing import render as publishing_render
-from parley.publishing.models import Post, SourceDocument
+from parley.lib.text import is_blank
+from parley.publishing.models import Post
 
 NAME_MAX = 80
 WEBSITE_MAX = 200
 EMAIL_MAX = 254
-
-# Called inside post_comment's transaction with the unsaved comment; a screener
-# may set comment.status (the moderation app registers its policy here), refuse the
-# comment by raising an ActionError, and return a callable run with the comment once it is
-# saved, still inside the transaction.
-Screener = Callable[[Comment], Callable[[Comment], None] | None]
-_screeners: list[Screener] = []
-
-
-def register_screener(screener: Screener) -> None:
-    if screener not in _screeners:
-        _screeners.append(screener)
-
-
-# The same for an edit: called inside edit_comment's transaction with the stored comment
-# carrying its new body, before it is saved; it may set comment.status (hold it).
-_edit_screeners: list[Screener] = []
-
-
-def register_edit_screener(screener: Screener) -> None:
-    if screener not in _edit_screeners:
-        _edit_screeners.append(screener)
-
-
-# Called with a comment whose body (and body_html) was just set, before it is saved, when it
-# is posted and when it is edited; an annotator sets derived fields listed in ANNOTATED
-# (the language app detects the language here).
-Annotator = Callable[[Comment], None]
-_annotators: list[Annotator] = []
-ANNOTATED = ["language", "language_confidence"]
-
-
-def register_annotator(annotator: Annotator) -> None:
-    if annotator not in _annotators:
-        _annotators.append(annotator)
-
-
-def _annotate(comment: Comment) -> None:
-    for annotator in _annotators:
-        annotator(comment)
 
 
 @dataclass(frozen=True)
@@ -225,210 +194,89 @@ def _replay(digest: str | None, thread: Thread, body: str, parent_id: int | None
     return earlier
 
 
-# -- rendering ----------------------------------------------------------------------------------
+# -- locks and counts ---------------------------------------------------------------------------
 
 
-def _quote_time(moment: datetime, zone=None) -> str:
-    return dateformat.format(timezone.localtime(moment, zone), "j F Y, H:i T")
+def lock_comments(ids: Iterable[int], *, for_delete: bool = False) -> dict[int, Comment]:
+    """Lock comments for a change, in the one lock order: their threads first (by id), then
+    the comments (by id). Returns the comments as stored once locked; one deleted meanwhile
+    is missing. Call inside a transaction; every action here (and the moderation actions)
+    locks this way, so two changes to one thread queue instead of deadlocking."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    # A comment never moves to another thread, so its thread can be read before locking.
+    thread_ids = Comment.objects.filter(pk__in=wanted).values_list("thread_id", flat=True)
+    _lock_threads(set(thread_ids))
+    # NO KEY UPDATE (PostgreSQL) unless rows go: other writers' foreign keys (a reply, a
+    # flag, a screening row) may still point at a comment being edited.
+    rows = Comment.objects.select_for_update(no_key=not for_delete).filter(pk__in=wanted)
+    return {comment.pk: comment for comment in rows.select_related("thread").order_by("pk")}
 
 
-def _resolve_quotes(
-    thread: Thread, refs: list[quotes.QuoteRef], before_id: int | None
-) -> list[Quote]:
-    if len(refs) > quotes.MAX_QUOTES:
-        raise Invalid(
-            _("A comment may hold at most %(n)s quotes.") % {"n": quotes.MAX_QUOTES},
-            field="body",
-            code="too_many_quotes",
+def lock_comment(comment: Comment, *, for_delete: bool = False) -> Comment | None:
+    """lock_comments() for one comment: the stored comment once locked, None if it is gone."""
+    return lock_comments([comment.pk], for_delete=for_delete).get(comment.pk)
+
+
+def _lock_threads(thread_ids: Iterable[int]) -> None:
+    rows = Thread.objects.select_for_update(no_key=True).filter(pk__in=set(thread_ids))
+    list(rows.order_by("pk").values_list("pk", flat=True))
+
+
+def _by_pk(values: dict[int, int]) -> Case:
+    """An expression worth values[pk] on each row (0 elsewhere), for one UPDATE of many."""
+    return Case(*[When(pk=pk, then=Value(value)) for pk, value in values.items()], default=0)
+
+
+def _follow_counts(changes: Iterable[tuple[Comment, str, str]]) -> None:
+    """Keep stored counts equal to the visible rows after comments changed status:
+    `changes` holds (comment, status before, status after). Bumps each thread's version."""
+    published = Comment.Status.PUBLISHED
+    threads: dict[int, int] = {}
+    parents: dict[int, int] = {}
+    roots: dict[int, int] = {}
+    for comment, before, after in changes:
+        threads[comment.thread_id] = (
+            threads.get(comment.thread_id, 0) + (after == published) - (before == published)
         )
-    comment_ids, document_slugs = set(), set()
-    for ref in refs:
-        if not ref.excerpt or is_blank(ref.excerpt):
-            raise Invalid(
-                _("A quote is empty: select the words to quote, then press Quote."),
-                field="body",
-                code="empty_quote",
-            )
-        if len(ref.excerpt) > quotes.MAX_EXCERPT:
-            raise Invalid(
-                _("Quotes are limited to %(n)s characters; quote the passage that matters.")
-                % {"n": f"{quotes.MAX_EXCERPT:,}"},
-                field="body",
-            )
-        if ref.kind == "comment":
-            if not ref.target.isdigit():
-                raise Invalid(
-                    _("“%(target)s” is not a comment number.") % {"target": ref.target},
-                    field="body",
-                    code="bad_quote",
-                )
-            comment_ids.add(int(ref.target))
-        else:
-            document_slugs.add(ref.target)
-    sources = {}
-    if comment_ids:
-        visible = Comment.objects.filter(
-            thread=thread, pk__in=comment_ids, status=Comment.Status.PUBLISHED
+        shown = (after in VISIBLE) - (before in VISIBLE)
+        if shown and comment.parent_id is not None and comment.root_id is not None:
+            parents[comment.parent_id] = parents.get(comment.parent_id, 0) + shown
+            roots[comment.root_id] = roots.get(comment.root_id, 0) + shown
+    _add_counts(parents, roots)
+    if threads:
+        Thread.objects.filter(pk__in=threads).update(
+            comment_count=F("comment_count") + _by_pk(threads), version=F("version") + 1
         )
-        if before_id is not None:
-            visible = visible.exclude(pk=before_id)
-        sources = {c.pk: c for c in visible.only("pk", "author_name", "created_at", "body_html")}
-    documents = {}
-    if document_slugs:
-        documents = {
-            d.slug: d
-            for d in SourceDocument.objects.filter(post_id=thread.post_id, slug__in=document_slugs)
-        }
-    out = []
-    for position, ref in enumerate(refs):
-        quote = Quote(position=position, excerpt=ref.excerpt)
-        wanted = comparable(ref.excerpt)
-        if ref.kind == "comment":
-            source = sources.get(int(ref.target))
-            if source is None:
-                raise Invalid(
-                    _(
-                        "You quoted comment #%(id)s, which does not exist in this "
-                        "discussion (or was removed)."
-                    )
-                    % {"id": ref.target},
-                    field="body",
-                    code="quote_missing",
-                )
-            if wanted not in comparable(plain_text(source.body_html)):
-                raise Invalid(
-                    _(
-                        "The words you quoted do not appear in comment #%(id)s. Quote "
-                        "them exactly as written."
-                    )
-                    % {"id": ref.target},
-                    field="body",
-                    code="quote_mismatch",
-                )
-            quote.source_comment = source
-        else:
-            document = documents.get(ref.target)
-            if document is None:
-                raise Invalid(
-                    _("You quoted a document (“%(slug)s”) that is not part of this post.")
-                    % {"slug": ref.target},
-                    field="body",
-                    code="quote_missing",
-                )
-            transcript = document.kind == SourceDocument.Kind.TRANSCRIPT
-            for passage in publishing_render.passages(document.body, transcript=transcript):
-                if wanted in comparable(passage.text):
-                    quote.passage = passage.index
-                    break
-            else:
-                raise Invalid(
-                    _(
-                        "The words you quoted do not appear in “%(title)s”. Quote them "
-                        "exactly as written."
-                    )
-                    % {"title": document.title},
-                    field="body",
-                    code="quote_mismatch",
-                )
-            quote.source_document = document
-        out.append(quote)
-    return out
 
 
-def _quote_html(quote: Quote) -> str:
-    excerpt = format_html("<p>{}</p>", quote.excerpt)
-    if quote.source_comment is not None:
-        source = quote.source_comment
-        return format_html(
-            '<blockquote class="quote quote--comment" data-comment="{}">'
-            '<header><a href="{}">{} · <time class="reader-time" datetime="{}">{}</time></a>'
-            "</header>{}</blockquote>",
-            source.pk,
-            source.get_absolute_url(),
-            source.author_name,
-            source.created_at.isoformat(),
-            _quote_time(source.created_at),
-            excerpt,
+def _add_counts(parents: dict[int, int], roots: dict[int, int]) -> None:
+    parents = {pk: n for pk, n in parents.items() if n}
+    roots = {pk: n for pk, n in roots.items() if n}
+    if parents:
+        Comment.objects.filter(pk__in=parents).update(
+            reply_count=F("reply_count") + _by_pk(parents)
         )
-    document = quote.source_document
-    assert document is not None
-    return format_html(
-        '<blockquote class="quote quote--document" data-document="{}">'
-        '<header><a href="{}">{} · {} · {}</a></header>{}</blockquote>',
-        document.slug,
-        document.passage_url(quote.passage or 1),
-        document.issuer,
-        document.title,
-        _quote_time(document.occurred_at, document.local_time.tzinfo),
-        excerpt,
-    )
+    if roots:
+        Comment.objects.filter(pk__in=roots).update(
+            subtree_count=F("subtree_count") + _by_pk(roots)
+        )
 
 
-_MENTION_CANDIDATE = re.compile(r"(?<![\w@])@ ?((?:[^\W\d_][\w'’.-]*)(?: [^\W\d_][\w'’.-]*){0,3})")
+# -- posting ------------------------------------------------------------------------------------
 
 
-def _mentions(thread: Thread, body: str) -> markdown.Mentions | None:
-    """Names after '@' that belong to people in the thread, linked to their latest comment.
+@dataclass
+class _Draft:
+    """A comment made ready without locks: rendered, annotated and screened."""
 
-    A full name always matches; a first name alone ("@John") matches when exactly one person
-    in the thread has that first name.
-    """
-    candidates: set[str] = set()
-    for match in _MENTION_CANDIDATE.finditer(body):
-        words = match.group(1).split(" ")
-        for n in range(1, len(words) + 1):
-            candidates.add(" ".join(words[:n]).rstrip(".,;:!?'’").casefold())
-    candidates.discard("")
-    if not candidates:
-        return None
-    first_names = Q()
-    for candidate in candidates:
-        if " " not in candidate:
-            first_names |= Q(name__startswith=candidate + " ")
-    latest = (
-        Comment.objects.filter(thread=thread, status=Comment.Status.PUBLISHED)
-        .annotate(name=Lower("author_name"))
-        .filter(Q(name__in=candidates) | first_names)
-        .values("author_name")
-        .annotate(last=Max("id"))
-    )
-    targets: dict[str, str] = {}
-    by_first_name: dict[str, list[str]] = {}
-    for row in latest:
-        url = f"/c/{row['last']}/"
-        name = row["author_name"]
-        if name.casefold() in candidates:
-            targets[name] = url
-        first = name.split(" ", 1)[0]
-        if first.casefold() in candidates and " " in name:
-            by_first_name.setdefault(first, []).append(url)
-    for first, urls in by_first_name.items():
-        if len(urls) == 1 and not any(n.casefold() == first.casefold() for n in targets):
-            targets[first] = urls[0]
-    return markdown.Mentions(targets) if targets else None
+    comment: Comment
+    quotes: list[Quote]
+    after_save: list[Callable[[Comment], None]]
 
-
-def render_body(
-    thread: Thread, body: str, *, editing: Comment | None = None
-) -> tuple[str, list[Quote]]:
-    """Sanitized HTML for a body, and the quotes it holds (unsaved)."""
-    parts = quotes.split(body)
-    refs = [part for part in parts if isinstance(part, quotes.QuoteRef)]
-    found = _resolve_quotes(thread, refs, editing.pk if editing else None)
-    mentions = _mentions(thread, body) if "@" in body else None
-    html, index = [], 0
-    for part in parts:
-        if isinstance(part, quotes.QuoteRef):
-            html.append(_quote_html(found[index]))
-            index += 1
-        else:
-            html.append(markdown.render(part, mentions=mentions))
-    if not any(isinstance(part, str) and not is_blank(part) for part in parts):
-        raise Invalid(_("Add your own words below the quote."), field="body", code="only_quote")
-    return "\n".join(html), found
-
-
-# -- posting, editing, deleting -------------------------------------------------------------------
+    def quoted_ids(self) -> set[int]:
+        return {q.source_comment.pk for q in self.quotes if q.source_comment is not None}
 
 
 def post_comment(
@@ -447,9 +295,10 @@ def post_comment(
     if (earlier := _replay(digest, thread, body, parent_id)) is not None:
         return earlier
     check_rate(commenter)
+    draft = _draft(thread, commenter, body, parent_id, digest, created_at)
     try:
         with transaction.atomic():
-            return _store_comment(thread, commenter, body, parent_id, digest, created_at)
+            return _store_comment(thread, draft)
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its comment.
         if (earlier := _replay(digest, thread, body, parent_id)) is not None:
@@ -457,37 +306,25 @@ def post_comment(
         raise
 
 
-def _count_in_open_thread(thread_id: int) -> bool:
-    """Count one more comment and bump the version, if the thread is open; one statement.
-
-    Written in SQL because the ORM's expression machinery cost more than the statement on
-    the posting path (docs/benchmarks.md); the UPDATE also locks the thread until commit.
-    """
-    table = connection.ops.quote_name(Thread._meta.db_table)
-    sql = (
-        f"UPDATE {table} SET comment_count = comment_count + 1, "  # noqa: S608  (our table)
-        "version = version + 1 WHERE id = %s AND is_open"
+def _bad_parent() -> Invalid:
+    # One answer for "no such comment" and "hidden", so hidden comments stay unknown.
+    return Invalid(
+        _("The comment you are replying to is not in this discussion, or was removed."),
+        field="parent_id",
+        code="bad_parent",
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [thread_id])
-        return cursor.rowcount == 1
 
 
-def _store_comment(
+def _draft(
     thread: Thread,
     commenter: Commenter,
     body: str,
     parent_id: int | None,
     digest: str | None,
     created_at: datetime | None,
-) -> Comment:
-    # One statement checks that the thread is open, locks it until commit (so posts to one
-    # thread are counted in order) and counts the comment as published; a screener that
-    # holds the comment takes the count back below.
-    if not _count_in_open_thread(thread.pk):
-        raise Forbidden(
-            _("This discussion is closed: no new comments can be posted."), code="thread_closed"
-        )
+) -> _Draft:
+    """Everything posting does before the write lock: the parent as read now (checked again
+    under the lock), the body rendered with its quotes and mentions, annotations, screening."""
     parent = None
     if parent_id is not None:
         parent = (
@@ -496,12 +333,7 @@ def _store_comment(
             .first()
         )
         if parent is None or parent.status != Comment.Status.PUBLISHED:
-            # One answer for "no such comment" and "hidden", so hidden comments stay unknown.
-            raise Invalid(
-                _("The comment you are replying to is not in this discussion, or was removed."),
-                field="parent_id",
-                code="bad_parent",
-            )
+            raise _bad_parent()
     html, found_quotes = render_body(thread, body)
     user = commenter.user
     comment = Comment(
@@ -519,35 +351,82 @@ def _store_comment(
         created_at=created_at or timezone.now(),
         idempotency_key=digest,
     )
-    _annotate(comment)
-    after_save = [after for screener in _screeners if (after := screener(comment))]
+    hooks.annotate(comment)
+    return _Draft(comment, found_quotes, hooks.screen(comment))
+
+
+def _count_in_open_thread(thread_id: int, published: bool) -> bool:
+    """Count the comment (if published) and bump the version, if the thread is open; one
+    statement, which also locks the thread until commit (the first lock of the lock order).
+
+    Written in SQL because the ORM's expression machinery cost more than the statement on
+    the posting path (docs/benchmarks.md).
+    """
+    table = connection.ops.quote_name(Thread._meta.db_table)
+    sql = (
+        f"UPDATE {table} SET comment_count = comment_count + %s, "  # noqa: S608  (our table)
+        "version = version + 1 WHERE id = %s AND is_open"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [1 if published else 0, thread_id])
+        return cursor.rowcount == 1
+
+
+def _check_quoted_still_there(locked: dict[int, Comment], wanted: set[int]) -> None:
+    for pk in sorted(wanted):
+        if pk not in locked or locked[pk].status != Comment.Status.PUBLISHED:
+            raise Invalid(
+                _(
+                    "You quoted comment #%(id)s, which does not exist in this "
+                    "discussion (or was removed)."
+                )
+                % {"id": pk},
+                field="body",
+                code="quote_missing",
+            )
+
+
+def _store_comment(thread: Thread, draft: _Draft) -> Comment:
+    comment = draft.comment
+    published = comment.status == Comment.Status.PUBLISHED
+    if not _count_in_open_thread(thread.pk, published):
+        raise Forbidden(
+            _("This discussion is closed: no new comments can be posted."), code="thread_closed"
+        )
+    # The thread is locked; now the comments this one hangs on, read again: a reply to a
+    # comment deleted or held meanwhile is refused (not a foreign-key failure at commit).
+    quoted = draft.quoted_ids()
+    around = {pk for pk in (comment.parent_id, comment.root_id, *quoted) if pk is not None}
+    if around:
+        rows = Comment.objects.select_for_update(no_key=True).filter(pk__in=around, thread=thread)
+        locked = {c.pk: c for c in rows.only("pk", "status").order_by("pk")}
+        parent = locked.get(comment.parent_id) if comment.parent_id is not None else None
+        if comment.parent_id is not None and (
+            parent is None or parent.status != Comment.Status.PUBLISHED
+        ):
+            raise _bad_parent()
+        _check_quoted_still_there(locked, quoted)
     comment.save(force_insert=True)
-    for after in after_save:
+    for after in draft.after_save:
         after(comment)
-    for quote in found_quotes:
+    for quote in draft.quotes:
         quote.comment = comment
-    Quote.objects.bulk_create(found_quotes)
-    if parent is not None:
-        Comment.objects.filter(pk__in={parent.pk, comment.root_id}).update(
-            reply_count=F("reply_count") + Case(When(pk=parent.pk, then=1), default=0),
+    Quote.objects.bulk_create(draft.quotes)
+    if comment.parent_id is not None and comment.is_visible:
+        Comment.objects.filter(pk__in={comment.parent_id, comment.root_id}).update(
+            reply_count=F("reply_count") + Case(When(pk=comment.parent_id, then=1), default=0),
             subtree_count=F("subtree_count") + Case(When(pk=comment.root_id, then=1), default=0),
         )
-    if comment.status != Comment.Status.PUBLISHED:
-        Thread.objects.filter(pk=thread.pk).update(comment_count=F("comment_count") - 1)
     transaction.on_commit(lambda: signals.comment_posted.send(Comment, comment=comment))
     return comment
 
 
-def may_change(comment: Comment, user: User | None, edit_tokens: Iterable[str]) -> bool:
-    from parley.discussion import tokens
+# -- who may change a comment -------------------------------------------------------------------
 
-    if user is not None and user.is_authenticated and user.moderates:
-        return True
-    if not comment.in_edit_window():
-        return False
-    if comment.author_id is not None:
-        return user is not None and user.is_authenticated and user.pk == comment.author_id
-    return tokens.any_allows(edit_tokens, comment.pk)
+
+def may_change(comment: Comment, user: User | None, edit_tokens: Iterable[str]) -> bool:
+    """Comment.can_change, for callers that have the comment, the user and the tokens apart."""
+    return comment.can_change(user, edit_tokens)
 
 
 def edit_window_phrase() -> str:
@@ -560,10 +439,11 @@ def edit_window_phrase() -> str:
 
 
 def check_may_change(comment: Comment, user: User | None, edit_tokens: Iterable[str]) -> None:
-    """Raise, with the reason in words, unless this person may edit or delete the comment."""
+    """Raise, with the reason in words, unless this person may edit or delete the comment
+    (Comment.can_change says who may)."""
     if comment.is_deleted:
         raise Invalid(_("This comment was deleted."), code="deleted")
-    if not may_change(comment, user, edit_tokens):
+    if not comment.can_change(user, edit_tokens):
         if not comment.in_edit_window():
             raise Forbidden(
                 _("Comments can be changed for %(window)s after posting; that time has passed.")
@@ -577,6 +457,23 @@ def check_may_change(comment: Comment, user: User | None, edit_tokens: Iterable[
         )
 
 
+def _gone() -> Invalid:
+    return Invalid(_("This comment was deleted."), code="deleted")
+
+
+# -- editing ------------------------------------------------------------------------------------
+
+
+def _draft_edit(stored: Comment, body: str, now: datetime) -> _Draft:
+    """A copy of the stored comment carrying the new body: rendered, annotated, screened."""
+    draft = copy.copy(stored)
+    draft._state = copy.copy(stored._state)
+    html, found_quotes = render_body(stored.thread, body, editing=stored)
+    draft.body, draft.body_html, draft.edited_at = body, html, now
+    hooks.annotate(draft)
+    return _Draft(draft, found_quotes, hooks.screen_edit(draft))
+
+
 def edit_comment(
     comment: Comment, *, body: str, user: User | None = None, edit_tokens: Iterable[str] = ()
 ) -> Comment:
@@ -586,11 +483,22 @@ def edit_comment(
     body = check_body(body)
     if body == comment.body:
         return comment
+    now = timezone.now()
+    draft = _draft_edit(comment, body, now)
     with transaction.atomic():
-        current = Comment.objects.select_for_update().get(pk=comment.pk)
+        current = lock_comment(comment)
+        if current is None:
+            raise _gone()
         check_may_change(current, user, edit_tokens)
-        html, found_quotes = render_body(current.thread, body, editing=current)
-        now = timezone.now()
+        if (current.status, current.body) != (comment.status, comment.body):
+            # Changed meanwhile (decided, held, edited): prepare again on what is stored now.
+            draft = _draft_edit(current, body, now)
+        if quoted := draft.quoted_ids():
+            others = Comment.objects.select_for_update(no_key=True).filter(
+                pk__in=quoted, thread_id=current.thread_id
+            )
+            _check_quoted_still_there({c.pk: c for c in others.order_by("pk")}, quoted)
+        new = draft.comment
         Revision.objects.create(
             comment=current,
             body=current.body,
@@ -599,23 +507,24 @@ def edit_comment(
             replaced_at=now,
             replaced_by=user if user is not None and user.is_authenticated else None,
         )
-        current.body, current.body_html, current.edited_at = body, html, now
-        _annotate(current)
-        was_published = current.status == Comment.Status.PUBLISHED
-        after_save = [after for screener in _edit_screeners if (after := screener(current))]
+        before = current.status
+        current.body, current.body_html, current.edited_at = new.body, new.body_html, new.edited_at
+        current.status = new.status
+        for name in ANNOTATED:
+            setattr(current, name, getattr(new, name))
         current.save(update_fields=["body", "body_html", "edited_at", "status", *ANNOTATED])
-        for after in after_save:
+        for after in draft.after_save:
             after(current)
         current.quotes.all().delete()
-        for quote in found_quotes:
+        for quote in draft.quotes:
             quote.comment = current
-        Quote.objects.bulk_create(found_quotes)
-        held = was_published and current.status != Comment.Status.PUBLISHED
-        Thread.objects.filter(pk=current.thread_id).update(
-            version=F("version") + 1, comment_count=F("comment_count") - (1 if held else 0)
-        )
+        Quote.objects.bulk_create(draft.quotes)
+        _follow_counts([(current, before, current.status)])
         transaction.on_commit(lambda: signals.comment_edited.send(Comment, comment=current))
     return current
+
+
+# -- deleting -----------------------------------------------------------------------------------
 
 
 def delete_comment(
@@ -625,35 +534,63 @@ def delete_comment(
     edit_tokens = list(edit_tokens)
     check_may_change(comment, user, edit_tokens)
     with transaction.atomic():
-        current = Comment.objects.select_for_update().get(pk=comment.pk)
+        current = lock_comment(comment, for_delete=True)
+        if current is None:
+            raise _gone()
         check_may_change(current, user, edit_tokens)
-        was_published = current.status == Comment.Status.PUBLISHED
-        if current.reply_count:
-            current.status, current.body, current.body_html = Comment.Status.DELETED, "", ""
-            current.author_email, current.author_website = "", ""
-            current.save(
-                update_fields=["status", "body", "body_html", "author_email", "author_website"]
-            )
-            current.revisions.all().delete()
-            current.quotes.all().delete()
-        else:
-            _remove_leaf(current)
-        Thread.objects.filter(pk=current.thread_id).update(
-            comment_count=F("comment_count") - (1 if was_published else 0), version=F("version") + 1
-        )
+        _delete_locked(current)
         transaction.on_commit(lambda: signals.comment_deleted.send(Comment, comment=current))
+
+
+def _has_replies(comment_id: int) -> bool:
+    """Any reply at all, held ones included: they must keep a parent to hang under."""
+    return Comment.objects.filter(parent_id=comment_id).exists()
+
+
+def _delete_locked(current: Comment) -> None:
+    before = current.status
+    if _has_replies(current.pk):
+        current.status, current.body, current.body_html = Comment.Status.DELETED, "", ""
+        current.author_email, current.author_website = "", ""
+        current.save(
+            update_fields=["status", "body", "body_html", "author_email", "author_website"]
+        )
+        current.revisions.all().delete()
+        current.quotes.all().delete()
+        _follow_counts([(current, before, Comment.Status.DELETED)])
+    else:
+        _remove_leaf(current)
+        published = before == Comment.Status.PUBLISHED
+        Thread.objects.filter(pk=current.thread_id).update(
+            comment_count=F("comment_count") - (1 if published else 0), version=F("version") + 1
+        )
+
+
+def _remove_leaf(comment: Comment) -> None:
+    """Delete a comment without replies, and placeholders left without replies above it."""
+    current: Comment | None = comment
+    while current is not None:
+        parent_id, root_id, shown = current.parent_id, current.root_id, current.is_visible
+        current.delete()
+        if parent_id is None or root_id is None:
+            return
+        if shown:
+            _add_counts({parent_id: -1}, {root_id: -1})
+        parent = Comment.objects.get(pk=parent_id)
+        current = parent if parent.is_deleted and not _has_replies(parent.pk) else None
 
 
 def delete_comments(comments: list[Comment], *, by: User) -> None:
     """A moderator removes many comments at once, as delete_comment() would one after
     another: those with replies leave a placeholder, the others are removed, and so are
     placeholders left without replies. The queries grow with the depth of the tree, not with
-    the number of comments. The caller locks the comments (select_for_update) in its
-    transaction and has checked each one's status; comments_deleted is sent after commit."""
+    the number of comments. The caller locks the comments with lock_comments(for_delete=True)
+    in its transaction and has checked each one's status; comments_deleted is sent after
+    commit."""
     if not by.moderates:
         raise Forbidden(_("Only a moderator can delete a comment."), code="not_moderator")
     if any(comment.is_deleted for comment in comments):
-        raise Invalid(_("This comment was deleted."), code="deleted")
+        raise _gone()
     if not comments:
         return
     deleted = Comment.Status.DELETED
@@ -661,58 +598,57 @@ def delete_comments(comments: list[Comment], *, by: User) -> None:
     for comment in comments:
         published = comment.status == Comment.Status.PUBLISHED
         removed[comment.thread_id] = removed.get(comment.thread_id, 0) + published
-    kept = [comment.pk for comment in comments if comment.reply_count]
+    ids = [comment.pk for comment in comments]
+    with_replies = set(
+        Comment.objects.filter(parent_id__in=ids).values_list("parent_id", flat=True)
+    )
+    kept = [comment for comment in comments if comment.pk in with_replies]
     if kept:
-        Comment.objects.filter(pk__in=kept).update(
+        Comment.objects.filter(pk__in=[c.pk for c in kept]).update(
             status=deleted, body="", body_html="", author_email="", author_website=""
         )
-        Revision.objects.filter(comment_id__in=kept).delete()
-        Quote.objects.filter(comment_id__in=kept).delete()
-    leaves = [(c.pk, c.parent_id, c.root_id) for c in comments if not c.reply_count]
+        Revision.objects.filter(comment_id__in=[c.pk for c in kept]).delete()
+        Quote.objects.filter(comment_id__in=[c.pk for c in kept]).delete()
+        # A held or rejected comment that becomes a placeholder is now shown.
+        shown: dict[int, int] = {}
+        shown_roots: dict[int, int] = {}
+        for c in kept:
+            if c.status not in VISIBLE and c.parent_id is not None and c.root_id is not None:
+                shown[c.parent_id] = shown.get(c.parent_id, 0) + 1
+                shown_roots[c.root_id] = shown_roots.get(c.root_id, 0) + 1
+        _add_counts(shown, shown_roots)
+    leaves = [
+        (c.pk, c.parent_id, c.root_id, c.is_visible) for c in comments if c.pk not in with_replies
+    ]
     while leaves:
-        Comment.objects.filter(pk__in=[pk for pk, _parent, _root in leaves]).delete()
+        Comment.objects.filter(pk__in=[pk for pk, *_rest in leaves]).delete()
         parents: dict[int, int] = {}
         roots: dict[int, int] = {}
-        for _pk, parent_id, root_id in leaves:
+        for _pk, parent_id, root_id, visible in leaves:
             if parent_id is not None and root_id is not None:
-                parents[parent_id] = parents.get(parent_id, 0) + 1
-                roots[root_id] = roots.get(root_id, 0) + 1
+                parents.setdefault(parent_id, 0)
+                roots.setdefault(root_id, 0)
+                if visible:
+                    parents[parent_id] += 1
+                    roots[root_id] += 1
         if not parents:
             break
-        Comment.objects.filter(pk__in=roots).update(
-            subtree_count=F("subtree_count") - _by_pk(roots)
+        _add_counts({pk: -n for pk, n in parents.items()}, {pk: -n for pk, n in roots.items()})
+        emptied = Comment.objects.filter(pk__in=parents, status=deleted).exclude(
+            pk__in=Comment.objects.filter(parent_id__in=parents).values("parent_id")
         )
-        Comment.objects.filter(pk__in=parents).update(
-            reply_count=F("reply_count") - _by_pk(parents)
-        )
-        emptied = Comment.objects.filter(pk__in=parents, status=deleted, reply_count=0)
-        leaves = list(emptied.values_list("pk", "parent_id", "root_id"))
+        # A placeholder is shown, so removing it takes one from the counts above it.
+        rows = emptied.values_list("pk", "parent_id", "root_id")
+        leaves = [(pk, parent_id, root_id, True) for pk, parent_id, root_id in rows]
     Thread.objects.filter(pk__in=removed).update(
         comment_count=F("comment_count") - _by_pk(removed), version=F("version") + 1
     )
-    for comment in comments:
-        if comment.reply_count:
-            comment.status, comment.body, comment.body_html = deleted, "", ""
+    for comment in kept:
+        comment.status, comment.body, comment.body_html = deleted, "", ""
     transaction.on_commit(lambda: signals.comments_deleted.send(Comment, comments=comments))
 
 
-def _by_pk(values: dict[int, int]) -> Case:
-    """An expression worth values[pk] on each row (0 elsewhere), for one UPDATE of many."""
-    return Case(*[When(pk=pk, then=Value(value)) for pk, value in values.items()], default=0)
-
-
-def _remove_leaf(comment: Comment) -> None:
-    """Delete a comment without replies, and placeholders left without replies above it."""
-    current: Comment | None = comment
-    while current is not None:
-        parent_id, root_id = current.parent_id, current.root_id
-        current.delete()
-        if parent_id is None or root_id is None:
-            return
-        Comment.objects.filter(pk=root_id).update(subtree_count=F("subtree_count") - 1)
-        Comment.objects.filter(pk=parent_id).update(reply_count=F("reply_count") - 1)
-        parent = Comment.objects.get(pk=parent_id)
-        current = parent if parent.is_deleted and parent.reply_count == 0 else None
+# -- status -------------------------------------------------------------------------------------
 
 
 def set_comment_status(
@@ -729,38 +665,39 @@ def set_comment_status(
     if status == Comment.Status.DELETED:
         if by is None:
             raise Forbidden(_("Only a moderator can delete a comment."), code="not_moderator")
-        if expected is not None:
-            with transaction.atomic():
-                current = Comment.objects.select_for_update().get(pk=comment.pk)
+        with transaction.atomic():
+            current = lock_comment(comment, for_delete=True)
+            if current is None:
+                raise _gone()
+            if expected is not None:
                 _check_expected(current, expected)
-                delete_comment(current, user=by)
-            return current
-        delete_comment(comment, user=by)
-        return comment
+            check_may_change(current, by, ())
+            _delete_locked(current)
+            transaction.on_commit(lambda: signals.comment_deleted.send(Comment, comment=current))
+        return current
     if status not in Comment.Status.values:
         raise Invalid(_("“%(status)s” is not a comment status.") % {"status": status})
     with transaction.atomic():
-        current = Comment.objects.select_for_update().get(pk=comment.pk)
+        current = lock_comment(comment)
+        if current is None:
+            raise _gone()
         if expected is not None:
             _check_expected(current, expected)
         if current.status == status:
             return current
         if current.is_deleted:
-            raise Invalid(_("This comment was deleted."), code="deleted")
-        published = Comment.Status.PUBLISHED
-        delta = (status == published) - (current.status == published)
+            raise _gone()
+        before = current.status
         current.status = status
         current.save(update_fields=["status"])
-        Thread.objects.filter(pk=current.thread_id).update(
-            comment_count=F("comment_count") + delta, version=F("version") + 1
-        )
+        _follow_counts([(current, before, status)])
         transaction.on_commit(lambda: signals.comment_edited.send(Comment, comment=current))
     return current
 
 
 def set_comments_status(comments: list[Comment], status: str, *, by: User) -> list[Comment]:
     """Publish, hold or reject many comments at once, in a fixed number of queries; counts
-    follow. The caller locks the comments (select_for_update) in its transaction and has
+    follow. The caller locks the comments with lock_comments() in its transaction and has
     checked that each still has the status its moderator saw; deleted comments are refused.
     Returns the comments whose status changed; comments_status_changed is sent after commit."""
     if not by.moderates:
@@ -769,19 +706,15 @@ def set_comments_status(comments: list[Comment], status: str, *, by: User) -> li
     if status not in (published, Comment.Status.PENDING, Comment.Status.REJECTED):
         raise Invalid(_("“%(status)s” is not a comment status.") % {"status": status})
     if any(comment.is_deleted for comment in comments):
-        raise Invalid(_("This comment was deleted."), code="deleted")
+        raise _gone()
     changing = [comment for comment in comments if comment.status != status]
     if not changing:
         return []
-    deltas: dict[int, int] = {}
+    changes = [(comment, comment.status, status) for comment in changing]
     for comment in changing:
-        delta = (status == published) - (comment.status == published)
-        deltas[comment.thread_id] = deltas.get(comment.thread_id, 0) + delta
         comment.status = status
     Comment.objects.filter(pk__in=[comment.pk for comment in changing]).update(status=status)
-    Thread.objects.filter(pk__in=deltas).update(
-        comment_count=F("comment_count") + _by_pk(deltas), version=F("version") + 1
-    )
+    _follow_counts(changes)
     transaction.on_commit(lambda: signals.comments_status_changed.send(Comment, comments=changing))
     return changing
 

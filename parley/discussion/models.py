@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
@@ -104,6 +105,37 @@ class Comment(models.Model):
         return self.status == self.Status.DELETED
 
     @property
+    def is_visible(self) -> bool:
+        """Shown to every reader: published, or a "deleted" placeholder its replies hang under.
+        Stored counts (replies, subtree, thread) count these only (a thread's comment count,
+        the published ones)."""
+        return self.status in VISIBLE
+
+    def can_change(self, user=None, edit_tokens: Iterable[str] = (), *, now=None) -> bool:
+        """Whether this person may edit or delete the comment.
+
+        `user` is the account asking (None or anonymous for a guest); `edit_tokens` are the
+        guest's signed edit tokens (a cookie on the web, a header in the API).
+        """
+        from parley.discussion import tokens
+
+        signed_in = user is not None and user.is_authenticated
+        # A deleted comment is a placeholder for its replies: there is nothing left to change.
+        if self.is_deleted:
+            return False
+        # Moderators (and staff) tidy any discussion, at any time.
+        if signed_in and user.moderates:
+            return True
+        # Everyone else only within the edit window after posting...
+        if not self.in_edit_window(now):
+            return False
+        # ...the account that wrote it,
+        if self.author_id is not None:
+            return signed_in and user.pk == self.author_id
+        # ...or the guest holding the edit token this comment's POST answered with.
+        return tokens.any_allows(edit_tokens, self.pk)
+
+    @property
     def edit_deadline(self):
         return self.created_at + timedelta(seconds=settings.PARLEY_EDIT_WINDOW_SECONDS)
 
@@ -114,6 +146,10 @@ class Comment(models.Model):
         """'author' for the post's author, 'moderator' for moderators, else ''."""
         moderates = self.author is not None and self.author.moderates
         return badge_for(self.author_id, post_author_id, author_moderates=moderates)
+
+
+# The statuses every reader sees (access.VISIBLE is the same tuple).
+VISIBLE = (Comment.Status.PUBLISHED, Comment.Status.DELETED)
 
 
 def badge_for(author_id: int | None, post_author_id: int | None, *, author_moderates: bool) -> str:

@@ -207,8 +207,8 @@ def decide_many(
     why = " · ".join(part for part in (label, reason.strip()) if part)
     learned = "civil" if action == Decision.Action.APPROVE else category
     with transaction.atomic():
-        found = Comment.objects.select_for_update().filter(pk__in=expected).order_by("pk")
-        comments = {comment.pk: comment for comment in found}
+        # The one lock order: the comments' threads, then the comments, by id.
+        comments = discussion.lock_comments(expected, for_delete=action == Decision.Action.DELETE)
         fresh, stale = [], []
         for pk, seen in expected.items():
             comment = comments.get(pk)
