@@ -210,8 +210,9 @@ def lock_comments(ids: Iterable[int], *, for_delete: bool = False) -> dict[int, 
     _lock_threads(set(thread_ids))
     # NO KEY UPDATE (PostgreSQL) unless rows go: other writers' foreign keys (a reply, a
     # flag, a screening row) may still point at a comment being edited.
-    rows = Comment.objects.select_for_update(no_key=not for_delete).filter(pk__in=wanted)
-    return {comment.pk: comment for comment in rows.select_related("thread").order_by("pk")}
+    rows = Comment.objects.select_for_update(no_key=not for_delete, of=("self",))
+    found = rows.filter(pk__in=wanted).select_related("thread").order_by("pk")
+    return {comment.pk: comment for comment in found}
 
 
 def lock_comment(comment: Comment, *, for_delete: bool = False) -> Comment | None:
