@@ -10,59 +10,44 @@ quoted comments included), by id. Rules read before the locks are read again aft
 Stored counts (a comment's replies, a top-level comment's subtree, a thread's comments) count
 only what every reader sees (Comment.is_visible; a thread counts its published comments), and
 every change here keeps them equal to a query of those rows.
+
+What a commenter sends is checked in checks.py, bodies are rendered in rendering.py and other
+apps attach in hooks.py; Commenter, the check_* functions and the register_* functions are
+importable from here too, where views, the API and other apps' hooks find them.
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from parley.accounts import names as account_names
 from parley.accounts.models import User
 from parley.discussion import hooks, signals
+from parley.discussion.checks import EMAIL_MAX as EMAIL_MAX
+from parley.discussion.checks import NAME_MAX as NAME_MAX
+from parley.discussion.checks import WEBSITE_MAX as WEBSITE_MAX
+from parley.discussion.checks import Commenter as Commenter
+from parley.discussion.checks import check_body as check_body
+from parley.discussion.checks import check_commenter as check_commenter
+from parley.discussion.checks import check_rate as check_rate
+from parley.discussion.checks import idempotency_digest, replay
 from parley.discussion.hooks import ANNOTATED
 from parley.discussion.hooks import register_annotator as register_annotator
 from parley.discussion.hooks import register_edit_screener as register_edit_screener
 from parley.discussion.hooks import register_screener as register_screener
 from parley.discussion.models import VISIBLE, Comment, Quote, Revision, Thread
 from parley.discussion.rendering import render_body
-from parley.lib import ratelimit
-from parley.lib.errors import Conflict, Forbidden, Invalid, TooManyRequests
-from parley.lib.text import is_blank
+from parley.lib.errors import Conflict, Forbidden, Invalid
 from parley.publishing.models import Post
-
-NAME_MAX = 80
-WEBSITE_MAX = 200
-EMAIL_MAX = 254
-
-
-@dataclass(frozen=True)
-class Commenter:
-    """Who is writing: an account, or a guest with a name."""
-
-    user: User | None = None
-    name: str = ""
-    email: str = ""
-    website: str = ""
-    client: str = ""
-    ip: str | None = None
-
-    @property
-    def display_name(self) -> str:
-        return self.user.public_name if self.user else self.name
 
 
 def open_thread(post: Post) -> Thread:
@@ -73,125 +58,6 @@ def open_thread(post: Post) -> Thread:
 def set_thread_open(thread: Thread, is_open: bool) -> None:
     Thread.objects.filter(pk=thread.pk).update(is_open=is_open, version=F("version") + 1)
     thread.is_open = is_open
-
-
-# -- validation ---------------------------------------------------------------------------------
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def check_body(body: str) -> str:
-    body = _CONTROL.sub("", (body or "").replace("\r\n", "\n"))
-    if is_blank(body):
-        raise Invalid(
-            _("Write something before posting: the comment is empty."), field="body", code="empty"
-        )
-    limit = settings.PARLEY_COMMENT_MAX_LENGTH
-    if len(body) > limit:
-        raise Invalid(
-            _(
-                "The comment is %(length)s characters long; the limit is %(limit)s. "
-                "Shorten it or split it into two comments."
-            )
-            % {"length": f"{len(body):,}", "limit": f"{limit:,}"},
-            field="body",
-            code="too_long",
-        )
-    return body
-
-
-def check_commenter(commenter: Commenter, thread: Thread | None = None) -> Commenter:
-    if commenter.user is not None:
-        if not commenter.user.is_active:
-            raise Forbidden(_("This account is disabled."))
-        return commenter
-    # Invisible characters are removed; staff names and words are refused, and so is the
-    # post author's name in its own thread (docs/moderation.md, "Names").
-    name = account_names.check_name(
-        commenter.name or "",
-        field="name",
-        also=Q(posts__thread=thread) if thread is not None else None,
-        empty_message=_("Give a name to comment as a guest, or log in."),
-        max_length=NAME_MAX,
-    )
-    email = (commenter.email or "").strip()
-    if email:
-        if len(email) > EMAIL_MAX:
-            raise Invalid(_("That e-mail address is too long."), field="email")
-        try:
-            EmailValidator()(email)
-        except ValidationError:
-            raise Invalid(
-                _("“%(email)s” is not an e-mail address. Leave it empty if you prefer.")
-                % {"email": email},
-                field="email",
-                code="bad_email",
-            ) from None
-    website = (commenter.website or "").strip()
-    if website:
-        if "://" not in website:
-            website = "https://" + website
-        try:
-            if len(website) > WEBSITE_MAX:
-                raise ValidationError("too long")
-            if _CONTROL.search(website):  # URLValidator lets a NUL through in the path
-                raise ValidationError("control character")
-            URLValidator(schemes=["http", "https"])(website)
-        except ValidationError:
-            raise Invalid(
-                _("The website must be an http or https address of at most %(limit)s characters.")
-                % {"limit": WEBSITE_MAX},
-                field="website",
-                code="bad_website",
-            ) from None
-    return Commenter(
-        user=None, name=name, email=email, website=website, client=commenter.client, ip=commenter.ip
-    )
-
-
-def check_rate(commenter: Commenter) -> None:
-    rate = settings.PARLEY_COMMENT_RATE
-    if rate is None or not commenter.client or (commenter.user and commenter.user.moderates):
-        return
-    limit, period = rate
-    if wait := ratelimit.hit("comment", commenter.client, limit=limit, period=period):
-        raise TooManyRequests(
-            _(
-                "You are posting too fast (at most %(limit)s comments in %(period)s seconds). "
-                "Try again in %(wait)s seconds."
-            )
-            % {"limit": limit, "period": period, "wait": wait},
-            retry_after=wait,
-        )
-
-
-def _idempotency_digest(commenter: Commenter, key: str | None) -> str | None:
-    if not key:
-        return None
-    if len(key) > 200:
-        raise Invalid(
-            _("The Idempotency-Key is limited to 200 characters."), field="idempotency_key"
-        )
-    return hashlib.sha256(f"{commenter.client}\x00{key}".encode()).hexdigest()
-
-
-def _replay(digest: str | None, thread: Thread, body: str, parent_id: int | None) -> Comment | None:
-    """The comment an earlier request with the same key created, if any."""
-    if digest is None:
-        return None
-    earlier = Comment.objects.filter(idempotency_key=digest).first()
-    if earlier is None:
-        return None
-    if earlier.thread_id != thread.pk or earlier.body != body or earlier.parent_id != parent_id:
-        raise Conflict(
-            _(
-                "This Idempotency-Key was already used for a different comment. "
-                "Use a new key for a new comment."
-            ),
-            code="idempotency_conflict",
-        )
-    earlier.replayed = True  # type: ignore[attr-defined]
-    return earlier
 
 
 # -- locks and counts ---------------------------------------------------------------------------
@@ -292,8 +158,8 @@ def post_comment(
     """Validate and store a comment; 2xx answers are sent only after this has committed."""
     body = check_body(body)
     commenter = check_commenter(commenter, thread)
-    digest = _idempotency_digest(commenter, idempotency_key)
-    if (earlier := _replay(digest, thread, body, parent_id)) is not None:
+    digest = idempotency_digest(commenter, idempotency_key)
+    if (earlier := replay(digest, thread, body, parent_id)) is not None:
         return earlier
     check_rate(commenter)
     draft = _draft(thread, commenter, body, parent_id, digest, created_at)
@@ -302,7 +168,7 @@ def post_comment(
             return _store_comment(thread, draft)
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its comment.
-        if (earlier := _replay(digest, thread, body, parent_id)) is not None:
+        if (earlier := replay(digest, thread, body, parent_id)) is not None:
             return earlier
         raise
 
