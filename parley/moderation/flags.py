@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from parley.accounts.models import User
 from parley.discussion import actions as discussion
-from parley.discussion.models import Comment, Thread
+from parley.discussion.models import Comment
 from parley.lib import ratelimit
 from parley.lib.errors import Conflict, Invalid
 from parley.moderation import policy
@@ -71,10 +71,18 @@ def flag(
     if reporter is None or not reporter.moderates:
         ratelimit.enforce("flag", reporter_key, settings.PARLEY_FLAG_RATE, what=_("flags from you"))
     with transaction.atomic():
+        # The one lock order (thread, then comment): the comment cannot be deleted or decided
+        # on while its flag is stored, and a reply to it waits instead of deadlocking.
+        current = discussion.lock_comment(comment)
+        if current is None or current.status != Status.PUBLISHED:
+            raise Invalid(
+                _("This comment was removed or is already being reviewed; it cannot be flagged."),
+                code="not_flaggable",
+            )
         try:
             with transaction.atomic():
                 made = Flag.objects.create(
-                    comment=comment,
+                    comment=current,
                     reporter=reporter if reporter is not None and reporter.pk else None,
                     reporter_key=reporter_key,
                     reporter_network=network_of(address),
@@ -86,7 +94,7 @@ def flag(
                 _("You have already flagged this comment; moderators will look at it."),
                 code="already_flagged",
             ) from None
-        _hold_if_flagged_enough(comment)
+        _hold_if_flagged_enough(current)
     return made
 
 
@@ -108,15 +116,11 @@ def flaggers(flags: QuerySet[Flag]) -> int:
     return len({network or f"key:{key}" for network, key in rows})
 
 
-def _hold_if_flagged_enough(comment: Comment) -> None:
-    rules = policy.for_post(comment.thread.post_id)
-    flags = open_flags(comment.pk)
+def _hold_if_flagged_enough(current: Comment) -> None:
+    """Hold a comment flagged from enough networks; `current` is locked (lock_comment)."""
+    rules = policy.for_post(current.thread.post_id)
+    flags = open_flags(current.pk)
     if flaggers(flags) < rules.flag_threshold:
-        return
-    # The one lock order of every action that changes comments: the thread, then the comment.
-    Thread.objects.select_for_update().filter(pk=comment.thread_id).first()
-    current = Comment.objects.select_for_update().get(pk=comment.pk)
-    if current.status != Status.PUBLISHED:
         return
     counts = flags.values("reason").annotate(n=Count("pk")).order_by("-n")
     why = ", ".join(f"{Flag.Reason(row['reason']).label.lower()} ×{row['n']}" for row in counts)

@@ -15,6 +15,7 @@ from django.test import Client
 from parley.discussion import actions
 from parley.discussion.models import Comment, Thread
 from parley.moderation import actions as moderation
+from parley.moderation import flags
 from tests.concurrency.conftest import Race, on_postgresql, race
 from tests.discussion.counts import mismatches
 
@@ -103,10 +104,12 @@ def _step(thread: Thread, moderators, moves: list[str]):
         elif move == "delete":
             actions.delete_comment(target, user=moderator)
         elif move == "flag":
-            moderation.flag(
+            number = rng.randint(1, 4)
+            flags.flag(
                 target,
-                reporter_key=f"ip:198.51.100.{rng.randint(1, 4)}",
+                reporter_key=f"ip:198.51.{number}.7",
                 reporter=None,
+                address=f"198.51.{number}.7",
                 reason="spam",
             )
         elif move == "decide":
@@ -130,15 +133,6 @@ def test_replies_edits_deletions_and_decisions_at_once(scene):
     check(race(40 if on_postgresql() else 15, _step(thread, moderators, CHANGES)))
 
 
-@pytest.mark.xfail(
-    on_postgresql(),
-    reason=(
-        "flag() inserts its Flag without locking the comment (a comment deleted meanwhile fails "
-        "the foreign key at commit) and its hold locks the comment before the thread; "
-        "it should lock with parley.discussion.actions.lock_comment first"
-    ),
-    strict=False,
-)
 def test_flags_race_with_replies_deletions_and_decisions(scene):
     thread, moderators = scene
     moves = [*CHANGES, "flag", "flag"]
