@@ -348,10 +348,11 @@ def _gone() -> Invalid:
 # -- editing ------------------------------------------------------------------------------------
 
 
-def _draft_edit(stored: Comment, body: str, now: datetime) -> _Draft:
+def _draft_edit(stored: Comment, body: str, now: datetime, editor: User | None) -> _Draft:
     """A copy of the stored comment carrying the new body: rendered, annotated, screened."""
     draft = copy.copy(stored)
     draft._state = copy.copy(stored._state)
+    draft.editor = editor if editor is not None and editor.is_authenticated else None
     html, found_quotes = render_body(stored.thread, body, editing=stored)
     draft.body, draft.body_html, draft.edited_at = body, html, now
     hooks.annotate(draft)
@@ -368,7 +369,7 @@ def edit_comment(
     if body == comment.body:
         return comment
     now = timezone.now()
-    draft = _draft_edit(comment, body, now)
+    draft = _draft_edit(comment, body, now, user)
     with transaction.atomic():
         # The comment and those it quotes (the same ones however often the body is
         # rendered), locked together in the one order.
@@ -380,7 +381,7 @@ def edit_comment(
         check_may_change(current, user, edit_tokens)
         if (current.status, current.body) != (comment.status, comment.body):
             # Changed meanwhile (decided, held, edited): prepare again on what is stored now.
-            draft = _draft_edit(current, body, now)
+            draft = _draft_edit(current, body, now, user)
         same_thread = {pk: c.status for pk, c in locked.items() if c.thread_id == current.thread_id}
         _check_quoted_still_there(same_thread, quoted - {current.pk})
         new = draft.comment

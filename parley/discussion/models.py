@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -51,6 +52,8 @@ class Comment(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     depth = models.PositiveIntegerField(default=0)
+    # Who is editing, on the draft of an edit that the edit screeners see (never stored).
+    editor: Any = None
 
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

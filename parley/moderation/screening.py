@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from parley.discussion import quotes
-from parley.discussion.models import Comment, Revision, Thread
+from parley.discussion.models import Comment, Thread
 from parley.lib.errors import Forbidden
 from parley.moderation import bans, people, policy
 from parley.moderation import reasons as kinds
@@ -202,15 +202,9 @@ def screen(comment: Comment) -> Callable[[Comment], None] | None:
 
 
 def _edited_by_a_moderator(comment: Comment) -> bool:
-    """Whether the edit being saved is a moderator's: edit_comment() has just kept the
-    earlier version, with who replaced it."""
-    editor = (
-        Revision.objects.filter(comment_id=comment.pk)
-        .order_by("-replaced_at", "-pk")
-        .values_list("replaced_by__is_moderator", "replaced_by__is_superuser")
-        .first()
-    )
-    return editor is not None and any(editor)
+    """Whether the edit being screened is a moderator's (edit_comment() names the editor)."""
+    editor = comment.editor
+    return editor is not None and editor.moderates
 
 
 def screen_edit(comment: Comment) -> Callable[[Comment], None] | None:
