@@ -60,6 +60,10 @@ browser-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	fi
 
+# On PostgreSQL no secret key is generated (docs/deploy.md): the checks and tests bring one of
+# their own (mypy's Django plugin loads the settings too).
+lint test: export PARLEY_SECRET_KEY ?= not-a-secret-only-for-the-tests
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
@@ -67,10 +71,8 @@ lint: install
 
 # Two test processes on two cores: each embeds and translates on one thread, or the native
 # engines' threads (one per core in each process) fight for the same cores.
-# On PostgreSQL no secret key is generated (docs/deploy.md): the tests bring one of their own.
 test: install browser-deps lint
-	PARLEY_SECRET_KEY=$${PARLEY_SECRET_KEY:-not-a-secret-only-for-the-tests} \
-	  OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (CI runs both).
 test-postgres:
