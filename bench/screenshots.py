@@ -89,6 +89,17 @@ SCROLL_TO_PARENT = """(fraction) => {
 }"""
 
 
+def log_in_too_often(page: Page, url: str) -> None:
+    """Wrong passwords past the log-in limit (PARLEY_LOGIN_RATE): the refusal that says when to
+    try again. Shot last, as it locks this address out of logging in for a minute."""
+    for _attempt in range(7):
+        page.goto(url)
+        page.get_by_label("User name").fill("reader")
+        page.get_by_label("Password").fill("not the password")
+        page.locator("main").get_by_role("button", name="Log in").click()
+        page.wait_for_load_state()
+
+
 def post_twice_as_a_guest(page: Page, url: str, body: str) -> None:
     page.goto(f"{url}?sort=newest#comments")
     parent = page.locator("#comment-list > details.node").first
@@ -112,6 +123,7 @@ class Shot:
     height: int | None = None
     clip: str | None = None  # a script returning the part of the page to keep
     act: Callable[[Page, str], None] | None = None  # what the reader does before the picture
+    refused: bool = False  # the page answers 4xx on purpose (the browser logs that as an error)
     path: str = ""  # a page of the site instead of the dossier, e.g. "/moderation/"
     moderator: bool = False  # log in as the demo's admin first
 
@@ -140,6 +152,16 @@ SHOTS = [
     ),
     Shot("queue-desktop", phone=False, height=800, path="/moderation/", moderator=True),
     Shot("queue-phone", phone=True, path="/moderation/", moderator=True),
+    # Last: they use up this address's log-in attempts.
+    Shot(
+        "login-limit-desktop",
+        phone=False,
+        height=700,
+        path="/login/",
+        act=log_in_too_often,
+        refused=True,
+    ),
+    Shot("login-limit-phone", phone=True, path="/login/", act=log_in_too_often, refused=True),
 ]
 
 
@@ -256,7 +278,14 @@ def shoot(browser: Browser, server: DemoServer, shot: Shot, out: Path) -> Path:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on(
+        "console",
+        lambda m: (
+            m.type == "error"
+            and not (shot.refused and m.text.startswith("Failed to load resource: the server"))
+            and errors.append(m.text)
+        ),
+    )
     if shot.moderator:
         log_in(page, server.base, server.admin_password_file.read_text().strip())
     if shot.act:
