@@ -135,15 +135,18 @@ def matching(*, user_id: int | None, email: str, ip: str | None) -> Ban | None:
         wanted |= Q(kind=Ban.Kind.IP, value=str(ipaddress.ip_address(ip)))
     if not wanted:
         return None
-    candidates = Ban.objects.filter(
+    if ip:
+        wanted |= Q(kind=Ban.Kind.NETWORK)  # each compared with the address below
+    in_force = Ban.objects.filter(
         Q(lifted_at__isnull=True), Q(expires_at__isnull=True) | Q(expires_at__gt=now)
     )
-    found = list(candidates.filter(wanted))
-    if ip:
-        address = ipaddress.ip_address(ip)
-        for network in candidates.filter(kind=Ban.Kind.NETWORK):
-            if address in ipaddress.ip_network(network.value):
-                found.append(network)
+    found = []
+    address = ipaddress.ip_address(ip) if ip else None
+    for candidate in in_force.filter(wanted):  # one query, on every post
+        if candidate.kind != Ban.Kind.NETWORK or (
+            address is not None and address in ipaddress.ip_network(candidate.value)
+        ):
+            found.append(candidate)
     found.sort(key=lambda b: b.shadow)
     return found[0] if found else None
 

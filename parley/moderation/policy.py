@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from parley.moderation.models import Policy
 
 
@@ -13,4 +15,10 @@ def site() -> Policy:
 
 
 def for_post(post_id: int) -> Policy:
-    return Policy.objects.filter(post_id=post_id).first() or site()
+    """The post's policy, else the site's; one query (read on every post, so never cached:
+    a policy changed by one server process applies to the next comment in every other)."""
+    rows = list(Policy.objects.filter(Q(post_id=post_id) | Q(post__isnull=True))[:2])
+    for row in rows:
+        if row.post_id is not None:
+            return row
+    return rows[0] if rows else site()
