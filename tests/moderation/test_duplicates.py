@@ -117,12 +117,20 @@ def test_remember_stores_one_print_per_comment():
     print_ = fingerprint(LETTER)
     assert print_ is not None
     stored(812, LETTER, thread=3, author="email:ana@example.org")
-    stored(812, LETTER, thread=3, author="email:ana@example.org")
+    edited = subject(LETTER, thread=3, author="email:ana@example.org", comment_id=812)
+    DUPLICATES.remember(edited, 812)  # an edit replaces the print
     row = Fingerprint.objects.get()
     assert (row.comment_id, row.thread_id, row.author_key) == (812, 3, "email:ana@example.org")
     assert row.simhash == signed(print_.simhash)
     assert -(2**63) <= row.simhash < 2**63
     assert row.length == len(normalise(LETTER))
+
+
+@pytest.mark.django_db
+def test_a_new_comments_print_is_one_insert(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        stored(812, LETTER)
+    assert Fingerprint.objects.get().comment_id == 812
 
 
 @pytest.mark.django_db

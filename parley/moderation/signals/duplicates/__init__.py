@@ -180,13 +180,14 @@ class DuplicatesSignal(Signal):
             if subject.comment_id is not None:  # edited into words too short to compare
                 Fingerprint.objects.filter(comment_id=comment_id).delete()
             return
-        Fingerprint.objects.update_or_create(
-            comment_id=comment_id,
-            defaults={
-                "thread_id": subject.thread_id,
-                "author_key": subject.author_key[:300],
-                "simhash": signed(mine.simhash),
-                "length": mine.length,
-                "created_at": subject.created_at,
-            },
-        )
+        values = {
+            "thread_id": subject.thread_id,
+            "author_key": subject.author_key[:300],
+            "simhash": signed(mine.simhash),
+            "length": mine.length,
+            "created_at": subject.created_at,
+        }
+        if subject.comment_id is None:  # a new comment has no print yet: one INSERT
+            Fingerprint.objects.create(comment_id=comment_id, **values)
+            return
+        Fingerprint.objects.update_or_create(comment_id=comment_id, defaults=values)
