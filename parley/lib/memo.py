@@ -47,7 +47,7 @@ class Memo:
             self._size = 0
 
 
-# Rendered thread pages and API pages, per server process.
+# Rendered thread pages, API pages and posts' articles, per server process.
 threads = Memo(max_bytes=64 * 1024 * 1024)
 
 
@@ -67,11 +67,19 @@ def thread_page[V](
     PARLEY_THREAD_CACHE off every call builds anew. Callers leave out pages that differ for
     one reader (their own held comments, the comments they may still edit).
     """
+    return cached(f"thread:{thread_id}:{version}", variant, make, size=size)
+
+
+def cached[V](
+    name: str, variant: tuple[object, ...], make: Callable[[], V], *, size: Callable[[V], int]
+) -> V:
+    """A value `make()` builds, kept under `name` (which must name the version of what it
+    renders) and `variant`; with PARLEY_THREAD_CACHE off every call builds anew."""
     from django.conf import settings
 
     if not settings.PARLEY_THREAD_CACHE:
         return make()
-    key = f"thread:{thread_id}:{version}:" + ":".join(map(str, variant))
+    key = f"{name}:" + ":".join(map(str, variant))
     if (hit := threads.get(key)) is not None:
         return hit
     value = make()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -14,8 +15,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
@@ -262,6 +264,7 @@ def _post_context(request: HttpRequest, thread: Thread, *, form: dict | None = N
         "post": post,
         "thread": thread,
         "documents": documents,
+        "article_html": _article_html(post, thread, documents, _show_original(request)),
         "comments_html": comments_html,
         "page": page,
         "page_no": page_no,
@@ -271,6 +274,39 @@ def _post_context(request: HttpRequest, thread: Thread, *, form: dict | None = N
         "max_length": f"{settings.PARLEY_COMMENT_MAX_LENGTH:,}",
         "show_original": _show_original(request),
     }
+
+
+def _fields(obj: Any) -> list[object]:
+    return [getattr(obj, field.attname) for field in obj._meta.concrete_fields]
+
+
+def _article_html(
+    post: Any, thread: Thread, documents: list[SourceDocument], show_original: bool
+) -> SafeString:
+    """The post and its documents as `_post_article.html` renders them, kept per process.
+
+    The key is a digest of everything the block shows: every stored field of the post, its
+    author's name and each document, how each appears to this reader (translation state and
+    text), the comment count in the table of contents, the reader's language and time zone
+    and whether they asked for the original. An edit, a finished translation or a new comment
+    makes a new key, so a stale block is never served. The block holds nothing of one
+    reader's own (no form, no CSRF token)."""
+
+    def make() -> SafeString:
+        context = {
+            "post": post,
+            "thread": thread,
+            "documents": documents,
+            "show_original": show_original,
+        }
+        return SafeString(render_to_string("parley/_post_article.html", context))
+
+    author = (post.author.display_name, post.author.username) if post.author_id else None
+    parts: list[object] = [_fields(post), author, post.shown, thread.comment_count]
+    parts += [(_fields(document), document.shown) for document in documents]  # type: ignore[attr-defined]
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    variant = (translation.get_language(), timezone.get_current_timezone_name(), show_original)
+    return memo.cached(f"article:{post.pk}:{digest}", variant, make, size=len)
 
 
 def _sort_choices() -> list[tuple[str, str]]:
