@@ -1,8 +1,10 @@
-"""The policy and ban look-ups every post makes: one query each, and never cached, so a
-change made by another server process (here: straight in the database) applies to the next
-comment."""
+"""The policy and ban look-ups every post makes: one query each (one small statement for the
+bans when none is in force), never cached, so a change made by another server process (here:
+straight in the database) applies to the next comment."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -38,9 +40,33 @@ def test_without_a_site_policy_one_is_made(thread):
     assert Policy.objects.get().pk == found.pk
 
 
-def test_the_ban_look_up_is_one_query(django_assert_num_queries):
+def test_without_a_ban_in_force_the_look_up_is_one_small_query(
+    moderator, django_assert_num_queries
+):
+    Ban.objects.create(
+        kind=Ban.Kind.IP, value="203.0.113.9", reason="Lifted", lifted_at=timezone.now()
+    )
+    Ban.objects.create(
+        kind=Ban.Kind.IP,
+        value="203.0.113.9",
+        reason="Over",
+        expires_at=timezone.now() - timedelta(minutes=1),
+    )
     with django_assert_num_queries(1):
         assert bans.matching(user_id=7, email="a@example.org", ip="203.0.113.9") is None
+
+
+def test_with_a_ban_in_force_the_look_up_is_two_queries(moderator, django_assert_num_queries):
+    Ban.objects.create(
+        kind=Ban.Kind.EMAIL,
+        value="a@example.org",
+        reason="Spam",
+        expires_at=timezone.now() + timedelta(minutes=5),
+    )
+    with django_assert_num_queries(2):
+        found = bans.matching(user_id=7, email="A@example.org", ip="203.0.113.9")
+    assert found is not None
+    assert found.reason == "Spam"
 
 
 def test_a_ban_stored_elsewhere_applies_to_the_next_comment(thread, moderator, no_rate_limit):
