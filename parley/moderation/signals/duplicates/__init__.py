@@ -26,6 +26,7 @@ not rewordings of a short one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -82,6 +83,7 @@ def simhash(features: set[str]) -> int:
     return int(majority, 2)
 
 
+@functools.lru_cache(maxsize=64)  # score() and remember() ask for the same text's print
 def fingerprint(text: str) -> Print | None:
     """The text's print, or None for a text too short to compare."""
     normal = normalise(text)
