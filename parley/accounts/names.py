@@ -9,7 +9,8 @@ re-checked when someone becomes staff later (docs/moderation.md, "Names").
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.apps import apps
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from parley.accounts.models import User
@@ -17,21 +18,34 @@ from parley.lib import names
 from parley.lib.errors import Invalid
 
 
-def _staff() -> Q:
-    return Q(is_moderator=True) | Q(is_superuser=True) | Q(is_staff=True)
-
-
-def protected_names(*, also: Q | None = None, exclude: int | None = None) -> dict[str, str]:
+def protected_names(*, thread_id: int | None = None, exclude: int | None = None) -> dict[str, str]:
     """The staff's names (display names and usernames) by their look-alike key; one query.
 
-    `also` adds other accounts whose names are protected here (a post's author).
+    `thread_id` adds the author of that thread's post, whose name is protected there.
+    Checked on every guest's comment, so never cached (a new moderator's name is protected at
+    once in every server process) and written out: the ORM would take longer to build the
+    query than the database takes to run it.
     """
-    wanted = _staff() | also if also is not None else _staff()
-    rows = User.objects.filter(wanted, is_active=True)
+    user = connection.ops.quote_name(User._meta.db_table)
+    wanted = "is_moderator OR is_superuser OR is_staff"
+    params: list[int] = []
+    if thread_id is not None:
+        post = connection.ops.quote_name(apps.get_model("publishing", "Post")._meta.db_table)
+        thread = connection.ops.quote_name(apps.get_model("discussion", "Thread")._meta.db_table)
+        wanted += (
+            f" OR id IN (SELECT p.author_id FROM {post} p JOIN {thread} t ON t.post_id = p.id"  # noqa: S608
+            " WHERE t.id = %s)"
+        )
+        params.append(thread_id)
+    sql = f"SELECT username, display_name FROM {user} WHERE is_active AND ({wanted})"  # noqa: S608  (no input in it)
     if exclude is not None:
-        rows = rows.exclude(pk=exclude)
+        sql += " AND id <> %s"
+        params.append(exclude)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     out: dict[str, str] = {}
-    for username, display_name in rows.values_list("username", "display_name"):
+    for username, display_name in rows:
         shown = display_name or username
         for name in (display_name, username):
             if name and (key := names.protected_key(name)):
@@ -66,7 +80,7 @@ def check_name(
     *,
     field: str,
     user: User | None = None,
-    also: Q | None = None,
+    thread_id: int | None = None,
     empty_message: str | None = None,
     max_length: int | None = None,
 ) -> str:
@@ -92,7 +106,9 @@ def check_name(
     if user is not None and user.pk is not None and user.is_site_staff:
         return cleaned
     exclude = user.pk if user is not None else None
-    problem = names.problem(cleaned, protected=protected_names(also=also, exclude=exclude))
+    problem = names.problem(
+        cleaned, protected=protected_names(thread_id=thread_id, exclude=exclude)
+    )
     if problem is not None:
         raise Invalid(message(problem), field=field, code="name_reserved")
     return cleaned

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from parley.accounts import names as account_names
@@ -76,7 +75,7 @@ def check_commenter(commenter: Commenter, thread: Thread | None = None) -> Comme
     name = account_names.check_name(
         commenter.name or "",
         field="name",
-        also=Q(posts__thread=thread) if thread is not None else None,
+        thread_id=thread.pk if thread is not None else None,
         empty_message=_("Give a name to comment as a guest, or log in."),
         max_length=NAME_MAX,
     )
