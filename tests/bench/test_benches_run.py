@@ -52,6 +52,7 @@ def needs(what: str, present: bool) -> None:
 SCRIPTS = {
     "thread.py": ["--quick", "--servers", "parley"],
     "posting_profile.py": ["--quick"],
+    "page_profile.py": ["--quick"],
     "language.py": ["--quick", "--json-only"],
     "moderation.py": ["--quick", "--json-only"],
     "moderation_posting.py": ["--quick"],
