@@ -1,5 +1,5 @@
-"""Moderators' decisions and readers' flags. Every change goes through these functions and is
-appended to the log in the same transaction."""
+"""Moderators' decisions (readers' flags are in flags.py). Every change goes through these
+functions and is appended to the log in the same transaction."""
 
 from __future__ import annotations
 
