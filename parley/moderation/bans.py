@@ -166,22 +166,14 @@ def matching(*, user_id: int | None, email: str, ip: str | None) -> Ban | None:
     return found[0] if found else None
 
 
-def refusal(found: Ban) -> str:
+def refusal(found: Ban, *, editing: bool = False) -> str:
+    """Why a banned commenter may not comment (or, `editing`, change their comments)."""
+    values = {"reason": found.reason}
     if found.expires_at:
-        until = formats.date_format(timezone.localtime(found.expires_at), "j F Y, H:i T")
-        return _("You cannot comment until %(until)s: %(reason)s") % {
-            "until": until,
-            "reason": found.reason,
-        }
-    return _("You cannot comment here any more: %(reason)s") % {"reason": found.reason}
-
-
-def edit_refusal(found: Ban) -> str:
-    """Why a banned commenter may not edit their comments, in the words refusal() uses."""
-    if found.expires_at:
-        until = formats.date_format(timezone.localtime(found.expires_at), "j F Y, H:i T")
-        return _("You cannot edit your comments until %(until)s: %(reason)s") % {
-            "until": until,
-            "reason": found.reason,
-        }
-    return _("You cannot edit your comments any more: %(reason)s") % {"reason": found.reason}
+        values["until"] = formats.date_format(timezone.localtime(found.expires_at), "j F Y, H:i T")
+        if editing:
+            return _("You cannot edit your comments until %(until)s: %(reason)s") % values
+        return _("You cannot comment until %(until)s: %(reason)s") % values
+    if editing:
+        return _("You cannot edit your comments any more: %(reason)s") % values
+    return _("You cannot comment here any more: %(reason)s") % values

@@ -218,7 +218,7 @@ def screen_edit(comment: Comment) -> Callable[[Comment], None] | None:
     if found is not None and _edited_by_a_moderator(comment):
         found = None  # a moderator may edit (redact) a banned commenter's comment
     if found is not None and not found.shadow:
-        raise Forbidden(bans.edit_refusal(found), code="banned")
+        raise Forbidden(bans.refusal(found, editing=True), code="banned")
     shadow = found is not None
     fast = _fast_signals(comment)
     if fast is None:
