@@ -127,22 +127,15 @@ def decide(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(_back(request, reverse("moderation-queue")))
     try:
         actions.check_at_once(len(ids))
+        wanted = [(raw, request.POST.get(f"expected-{raw}", "")) for raw in ids]
+        by, category = _me(request), request.POST.get("category", "")
+        reason = request.POST.get("reason", "")
         if action in actions.IN_BULK:
-            outcome = actions.decide_many(
-                [(raw, request.POST.get(f"expected-{raw}", "")) for raw in ids],
-                action,
-                by=_me(request),
-                category=request.POST.get("category", ""),
-                reason=request.POST.get("reason", ""),
-            )
+            outcome = actions.decide_many(wanted, action, by=by, category=category, reason=reason)
         else:
+            days = _days(request.POST.get("days", ""))
             outcome = actions.decide_each(
-                [(raw, request.POST.get(f"expected-{raw}", "")) for raw in ids],
-                action,
-                by=_me(request),
-                category=request.POST.get("category", ""),
-                reason=request.POST.get("reason", ""),
-                days=_days(request.POST.get("days", "")),
+                wanted, action, by=by, category=category, reason=reason, days=days
             )
     except ActionError as error:
         return render(
