@@ -153,6 +153,10 @@ else:
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+    # SQLite cannot make the directory of its file, and a fresh checkout has no var/ yet (nor
+    # does a key given in PARLEY_SECRET_KEY write the key file that would make it).
+    for _directory in {Path(DATABASES["default"]["NAME"]).parent, DATA_DIR}:
+        _directory.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

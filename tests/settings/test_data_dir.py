@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 
-from tests.settings.cli import ROOT, environment
+from tests.settings.cli import ROOT, environment, parley
 
 SHOW = "from config import settings; print(settings.DATA_DIR); print(settings.STATIC_ROOT)"
 
@@ -67,3 +67,13 @@ def test_a_data_dir_inside_site_packages_is_refused(tmp_path):
     assert done.returncode != 0
     assert "inside the installed Python packages" in done.stderr
     assert "Set PARLEY_DATA_DIR to a directory of its own" in done.stderr
+
+
+def test_a_sqlite_install_makes_its_data_directory_when_the_key_is_given(tmp_path):
+    """A fresh checkout has no var/, and PARLEY_SECRET_KEY writes no key file to make it."""
+    data_dir = tmp_path / "fresh" / "var"
+    env = environment(data_dir, PARLEY_SECRET_KEY="a-key-given-by-the-environment")
+    done = parley("migrate", "--no-input", env=env)
+    assert done.returncode == 0, done.stderr
+    assert (data_dir / "parley.sqlite3").is_file()
+    assert not (data_dir / "secret_key").exists()
