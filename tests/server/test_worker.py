@@ -21,6 +21,7 @@ from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from parley.web.management.commands.serve import BACKOFF_CAP, BACKOFF_FIRST, next_backoff
+from parley.web.management.commands.worker import SERVE_NICENESS
 from tests.conftest import ROOT, Server
 from tests.server.tasks import echo, hold
 
@@ -62,6 +63,11 @@ def children_of(parent: int, word: bytes) -> list[int]:
     return found
 
 
+def niceness(pid: int) -> int:
+    """The process's nice value, field 19 of /proc/<pid>/stat."""
+    return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
 def start_worker(tmp_path: Path, *extra: str) -> subprocess.Popen:
     env = Server(tmp_path).env
     return subprocess.Popen(  # noqa: S603  (this Python, our command)
@@ -95,6 +101,29 @@ def test_the_site_keeps_serving_while_its_worker_is_started_again(server, dossie
     assert f"The task worker (pid {first}) exited with code -9" in log
     assert "starting it again in 1 s" in log
     assert server.process.poll() is None  # the site never stopped
+
+
+def test_the_worker_runs_at_a_lower_cpu_priority_than_the_web_server(server, dossier):
+    """Scoring a comment takes more CPU than answering its post: requests go first."""
+    worker = until(lambda: workers_of(server.process.pid), "parley serve started no worker")[0]
+    (granian,) = children_of(server.process.pid, b"granian")
+    assert niceness(worker) == niceness(granian) + SERVE_NICENESS
+    result = echo.enqueue(3)
+    assert until(lambda: finished(result.id), "the niced worker ran no task").return_value == 3
+
+
+def test_a_niceness_out_of_range_is_refused_with_a_sentence(tmp_path):
+    env = Server(tmp_path).env
+    done = subprocess.run(  # noqa: S603  (this Python, our command)
+        [sys.executable, "-m", "parley", "worker", "--batch", "--nice", "20"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=WAIT,
+    )
+    assert done.returncode != 0
+    assert "--nice must be from 0 (the default priority) to 19 (the lowest)." in done.stderr
 
 
 def test_the_site_stops_when_its_web_server_does(dossier, transactional_db, tmp_path):

@@ -25,6 +25,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from parley.web.management.commands.worker import SERVE_NICENESS
+
 log = logging.getLogger("parley.serve")
 
 # Waits before starting a task worker again after it exited: the first, and the most.
@@ -109,6 +111,7 @@ class Command(BaseCommand):
         worker = None
         if not no_tasks:
             worker = [sys.executable, "-m", "parley", "worker", "--interval", "1"]
+            worker += ["--nice", str(SERVE_NICENESS)]
         self.stdout.write(f"Parley is running at http://{host}:{port}/  (Ctrl+C stops it)")
         sys.stdout.flush()
         self._supervise(web, worker)

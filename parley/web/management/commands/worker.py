@@ -11,6 +11,7 @@ few minutes instead of two lines per task. `parley serve` starts it and restarts
 from __future__ import annotations
 
 import logging
+import os
 import time
 from datetime import timedelta
 
@@ -26,6 +27,11 @@ from parley.language import translations
 from parley.lib import worker as work
 
 log = logging.getLogger("parley.worker")
+
+# How much lower than the web server's the CPU priority of the worker `parley serve` starts
+# is: scoring and translating a comment take more CPU than answering it, and on a machine
+# with few cores a worker at the same priority slows every request while comments arrive.
+SERVE_NICENESS = 10
 
 
 class Sweeping(Worker):
@@ -154,6 +160,14 @@ class Command(BaseCommand):
         parser.add_argument("--max-tasks", type=int, default=None, help="Exit after this many.")
         parser.add_argument("--worker-id", default=None, help="Default: host, process and start.")
         parser.add_argument(
+            "--nice",
+            type=int,
+            default=0,
+            help="Lower this process's CPU priority by this much (0 to 19), so that the web "
+            "server on the same machine answers first and tasks run in the time it leaves "
+            f"(parley serve passes {SERVE_NICENESS}; default: 0).",
+        )
+        parser.add_argument(
             "--stale-after",
             type=_positive,
             default=work.STALE_AFTER.total_seconds(),
@@ -185,10 +199,14 @@ class Command(BaseCommand):
             raise CommandError("--interval must be 0 or more and --max-attempts 1 or more.")
         if options["max_tasks"] is not None and options["max_tasks"] < 1:
             raise CommandError("--max-tasks must be 1 or more.")
+        if not 0 <= options["nice"] <= 19:  # noqa: PLR2004  (the range nice(1) accepts)
+            raise CommandError("--nice must be from 0 (the default priority) to 19 (the lowest).")
         worker_id = options["worker_id"] or work.worker_id()
         if len(worker_id) > 64:
             raise CommandError("--worker-id must be at most 64 characters.")
         self._configure_logging(options["verbosity"])
+        if options["nice"]:
+            os.nice(options["nice"])
         sweeping = Sweeping(
             queue_names=options["queue_name"].split(","),
             interval=options["interval"],
