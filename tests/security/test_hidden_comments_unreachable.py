@@ -37,7 +37,7 @@ SLUG_AND_COMMENT_ROUTES = {
     "posts/<slug:slug>/comments/<int:comment_id>/": "/posts/{s}/comments/{c}/",
 }
 THREAD_ROUTES = {
-    "threads/<int:thread_id>/changes/": "/threads/{t}/changes/?ids={all}",
+    "threads/<int:thread_id>/comments/": "/threads/{t}/comments/?ids={all}",
     "api/v1/threads/<thread_id>": "/api/v1/threads/{t}",
     "api/v1/threads/<thread_id>/comments": "/api/v1/threads/{t}/comments?limit=1000",
 }
