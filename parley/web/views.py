@@ -274,6 +274,8 @@ def _post_context(request: HttpRequest, thread: Thread, *, form: dict | None = N
         "form": form,
         "max_length": f"{settings.PARLEY_COMMENT_MAX_LENGTH:,}",
         "show_original": _show_original(request),
+        "live": _live_texts(),
+        "max_indent": settings.PARLEY_MAX_INDENT,
     }
 
 

@@ -539,8 +539,8 @@
       event: function (kind, data) {
         apply(kind, data);
       },
-      opened: function () { live.connected = true; },
-      closed: function () { live.connected = false; pollTranslations(); },
+      opened: function () { live.connected = true; section.setAttribute("data-streaming", "1"); },
+      closed: function () { live.connected = false; section.removeAttribute("data-streaming"); pollTranslations(); },
       fallback: function () { live.connected = false; pollTranslations(); startPolling(); }
     });
   }
