@@ -54,9 +54,7 @@ def test_a_reply_to_a_comment_removed_meanwhile_stores_no_event(
     assert events_of(thread) == stored
 
 
-def test_ids_grow_one_by_one_per_thread_whatever_changes(
-    thread, post_as, moderator, no_rate_limit
-):
+def test_ids_grow_one_by_one_per_thread_whatever_changes(thread, post_as, moderator, no_rate_limit):
     first = post_as(thread, "John", "One.")
     second = post_as(thread, "Ana", "Two.", parent=first)
     actions.edit_comment(second, body="Two, edited.", user=moderator)
