@@ -12,6 +12,7 @@ stream is closed, and its browser reconnects with Last-Event-ID and replays from
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from collections import Counter
 from typing import Any
@@ -70,7 +71,7 @@ class Feed:
         self.last = version  # the newest version offered
         self.subscribers: set[Subscriber] = set()
         self.inbox: asyncio.Queue[dict] = asyncio.Queue(maxsize=INBOX_SIZE)
-        self.task = asyncio.get_running_loop().create_task(self.run())
+        self.task = _background(self.run())
 
     def push(self, message: dict) -> None:
         try:
@@ -118,8 +119,8 @@ class Hub:
         self.moderators: set[Subscriber] = set()
         self.clients: Counter[str] = Counter()
         self.tasks = [
-            self.loop.create_task(brokers.current().listen(self.deliver)),
-            self.loop.create_task(self.check()),
+            _background(brokers.current().listen(self.deliver)),
+            _background(self.check()),
         ]
 
     # -- who is watching
@@ -180,6 +181,13 @@ class Hub:
                 feed = self.feeds.get(thread_id)
                 if feed is not None and version > feed.last:
                     feed.push({"thread": thread_id, "version": version})
+
+
+def _background(coroutine) -> asyncio.Task:
+    """A task of the process, not of the request that started it: with a context of its
+    own, its database work runs in the process's one thread for it, not in the request's
+    (which is gone when the request is)."""
+    return asyncio.get_running_loop().create_task(coroutine, context=contextvars.Context())
 
 
 def _versions(thread_ids: list[int]) -> dict[int, int]:
