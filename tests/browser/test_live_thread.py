@@ -41,9 +41,13 @@ def _streams(url: str) -> bool:
 
 
 @pytest.fixture
-def site(transactional_db, tmp_path, dossier):
-    """`parley serve` with its worker, routing /live/ to the stream process."""
+def site(transactional_db, tmp_path, dossier, settings):
+    """`parley serve` with its worker, routing /live/ to the stream process. Changes made
+    here in the test reach its stream process as the server's own do (the local broker
+    publishes to the stream processes of the data directory)."""
     from django.core.management import call_command
+
+    settings.DATA_DIR = tmp_path
 
     call_command("collectstatic", interactive=False, verbosity=0)
     env = {"PARLEY_COMMENT_RATE": "off", "PARLEY_MODERATION_SIGNALS": "rules,duplicates"}
