@@ -61,13 +61,10 @@ def test_reader_flags_a_comment_from_the_page(page, thread, post_as):
 
 
 def test_a_decision_reaches_an_open_page_without_a_reload(page, thread, post_as, moderator):
-    """Through the thread's events over plain HTTP, as a page without a stream reads them
-    (tests/browser/test_live_thread.py follows the stream)."""
     from parley.moderation.actions import decide
 
     keep = post_as(thread, "Ana", "A fair point about the crossing.")
     gone = post_as(thread, "Bruno", "You are all idiots and liars.")
-    page.context.add_init_script("delete window.EventSource")
     page.goto("/posts/lastovo/")
     expect(page.locator(f"#c{gone.pk} .comment-body")).to_have_text("You are all idiots and liars.")
     decide(gone, "reject", by=moderator, expected="published", category="insult")
