@@ -41,25 +41,29 @@ def _streams(url: str) -> bool:
 
 
 @pytest.fixture
-def site(transactional_db, tmp_path, dossier, settings):
-    """`parley serve` with its worker, routing /live/ to the stream process. Changes made
-    here in the test reach its stream process as the server's own do (the local broker
-    publishes to the stream processes of the data directory)."""
+def served(transactional_db, tmp_path, dossier, settings):
+    """`parley serve` with its worker. Changes made here in the test reach its stream process
+    as the server's own do (the local broker publishes to the stream processes of the data
+    directory)."""
     from django.core.management import call_command
 
     settings.DATA_DIR = tmp_path
-
     call_command("collectstatic", interactive=False, verbosity=0)
     env = {"PARLEY_COMMENT_RATE": "off", "PARLEY_MODERATION_SIGNALS": "rules,duplicates"}
     running = Server(tmp_path, env=env).start()
-    if not _streams(f"{running.url}/live/threads/{dossier.thread.pk}/"):
-        running.stop()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def site(served, dossier):
+    """The server, routing /live/ to its stream process."""
+    if not _streams(f"{served.url}/live/threads/{dossier.thread.pk}/"):
         message = "`parley serve` does not serve /live/ streams at its address"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    yield running
-    running.stop()
+    return served
 
 
 def _reader(browser, site, **options):
@@ -234,9 +238,9 @@ def test_a_hidden_tab_closes_its_stream_and_catches_up_when_shown(browser, site,
     assert _shown_ids(b) == [mine.pk]
 
 
-def test_without_eventsource_the_page_polls_the_events(browser, site, thread, post_as):
+def test_without_eventsource_the_page_polls_the_events(browser, served, thread, post_as):
     first = post_as(thread, "Ana", "The crossing opens at noon.")
-    b = _reader(browser, site)
+    b = _reader(browser, served)
     b.context.add_init_script("delete window.EventSource")
     b.goto(URL)
     b.wait_for_timeout(300)
