@@ -62,6 +62,9 @@ SITE_NAME = envstr("PARLEY_SITE_NAME", "Parley")
 # Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (docs/deploy.md);
 # parley.lib.clients reads them, and is the only code that reads REMOTE_ADDR.
 PARLEY_TRUSTED_PROXIES = envnetworks("PARLEY_TRUSTED_PROXIES")
+# Set by `parley serve` for the processes behind its front door, which reach them over a Unix
+# socket and name the client in X-Parley-Peer (parley/lib/frontdoor.py); never set it yourself.
+PARLEY_FRONT_DOOR = envbool("PARLEY_FRONT_DOOR", False)
 # Set by parley.lib.clients.ForwardedSchemeMiddleware from a trusted proxy's X-Forwarded-Proto
 # only; not a request header, so no client can set it.
 SECURE_PROXY_SSL_HEADER = ("parley.forwarded_proto", "https")

@@ -4,7 +4,8 @@ Behind a reverse proxy the peer is the proxy. When the peer is in PARLEY_TRUSTED
 `X-Forwarded-For` is read from the right past trusted hops only: the first address that is not
 a trusted proxy is the client, and whatever a client wrote further left is never believed.
 From any other peer the forwarded headers are ignored. This module is the one place that reads
-REMOTE_ADDR; everything else asks `client_ip` or `client_key`.
+REMOTE_ADDR (and, behind `parley serve`'s front door, X-Parley-Peer); everything else asks
+`client_ip` or `client_key`.
 """
 
 from __future__ import annotations
@@ -59,7 +60,13 @@ def _trusted(address: Address, networks: Sequence[Network]) -> bool:
 
 
 def _peer(request: HttpRequest) -> Address:
-    return parse_address(request.META.get("REMOTE_ADDR") or "") or UNKNOWN
+    """The address at the other end of the connection. Behind `parley serve`'s front door the
+    connection comes over a Unix socket (no REMOTE_ADDR), and the front door names the client
+    in X-Parley-Peer, having removed any header of that name the client sent."""
+    remote = request.META.get("REMOTE_ADDR") or ""
+    if not remote and settings.PARLEY_FRONT_DOOR:
+        remote = request.META.get("HTTP_X_PARLEY_PEER", "")
+    return parse_address(remote) or UNKNOWN
 
 
 def client_address(request: HttpRequest) -> Address:

@@ -1,23 +1,32 @@
-"""`parley serve`: the production server (granian, WSGI workers) with static files, and the
-background task worker (translations).
+"""`parley serve`: the production server. One public address, three kinds of process.
 
-Pages and the API go through Django's WSGI handler, which costs a fraction of
-its ASGI handler per request here (docs/decisions/0001-wsgi-for-requests.md).
-Both processes are children of this one: a signal to it reaches both. If the web
-server stops, the site stops; if the task worker stops, it is logged and started again
-after a wait that doubles from BACKOFF_FIRST up to BACKOFF_CAP (and starts over once a
-worker has run for STEADY_AFTER), while the site keeps serving.
+- Pages, the API and static files: granian's WSGI workers, through Django's WSGI handler,
+  which costs a fraction of its ASGI handler per request here (decision 0001).
+- Live streams (`/live/...`): one granian ASGI process, where an open stream is a coroutine
+  and holds no worker (decision 0019).
+- Background tasks: `parley worker`, at a lower CPU priority.
+
+This process listens on the public address itself (parley/lib/frontdoor.py, in a thread)
+and passes each request to the WSGI or the ASGI server over a Unix socket in the data
+directory. All are children of this one: a signal to it reaches them. If the web server or
+the front door stops, the site stops; if the stream server or the task worker stops, it is
+logged and started again after a wait that doubles from BACKOFF_FIRST up to BACKOFF_CAP (and
+starts over once it has run for STEADY_AFTER), while the site keeps serving.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -25,6 +34,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from parley.lib import frontdoor
 from parley.web.management.commands.worker import SERVE_NICENESS
 
 log = logging.getLogger("parley.serve")
@@ -44,8 +54,51 @@ def next_backoff(previous: float | None, ran_for: float) -> float:
     return min(previous * 2, BACKOFF_CAP)
 
 
+def _run_dir() -> Path:
+    """Where the sockets of the processes behind the front door are: readable by this user
+    only; sockets a stopped server left behind are removed."""
+    run = Path(settings.DATA_DIR) / "run"
+    run.mkdir(mode=0o700, parents=True, exist_ok=True)
+    run.chmod(0o700)
+    for stale in run.glob("*.sock"):
+        stale.unlink(missing_ok=True)
+    return run
+
+
+def _wait_for_socket(path: str, process: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            probe.connect(path)
+        except OSError:
+            time.sleep(0.05)
+            continue
+        finally:
+            probe.close()
+        return
+    raise CommandError(
+        f"A server behind the front door did not start (its socket {path} never answered); "
+        "its own messages above say why."
+    )
+
+
+def _shown(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
+
+
+def _front_door(listener: socket.socket, backends: frontdoor.Backends) -> None:
+    try:
+        asyncio.run(frontdoor.serve_on(listener, backends))
+    except Exception:
+        log.exception("The front door stopped; the site stops with it.")
+
+
 class Command(BaseCommand):
-    help = "Serve Parley with the production server (granian, WSGI)."
+    help = (
+        "Serve Parley with the production server: pages through granian's WSGI workers, live "
+        "streams through its ASGI server, one address."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
@@ -81,48 +134,103 @@ class Command(BaseCommand):
         )
         if granian is None:
             raise CommandError("granian is not installed in this environment: run `make install`.")
-        argv = [
-            granian,
-            "--interface",
-            "wsgi",
-            "--host",
-            host,
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--blocking-threads",
-            str(threads),
+        listener = self._listen(host, port)
+        run = _run_dir()
+        pages, streams = str(run / "pages.sock"), str(run / "live.sock")
+        common = [
             # HTTP/1.1 only (no TLS here, so no HTTP/2 to negotiate) and a single-threaded
             # runtime per worker: both measured faster on this workload (decision 0001).
             "--http",
             "1",
             "--runtime-mode",
             "st",
-            "--respawn-failed-workers",
             "--no-ws",
+            "--uds-permissions",
+            "0o600",
+        ]
+        web_argv = [
+            granian,
+            "--interface",
+            "wsgi",
+            "--uds",
+            pages,
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
+            *common,
+            "--respawn-failed-workers",
             "--static-path-route",
             settings.STATIC_URL.rstrip("/"),
             "--static-path-mount",
             static_root,
             "config.wsgi:application",
         ]
-        web = subprocess.Popen(argv)  # noqa: S603  (our own server, by absolute path)
-        worker = None
+        # The live streams: one asynchronous process holds every open stream (decision 0019).
+        streams_argv = [
+            granian,
+            "--interface",
+            "asginl",  # ASGI without the lifespan protocol, which Django does not speak
+            "--uds",
+            streams,
+            "--workers",
+            "1",
+            *common,
+            "config.asgi:application",
+        ]
+        env = {**os.environ, "PARLEY_FRONT_DOOR": "1"}
+        web = subprocess.Popen(web_argv, env=env)  # noqa: S603  (our own server, by absolute path)
+        restartable = {"live stream server": streams_argv}
         if not no_tasks:
             worker = [sys.executable, "-m", "parley", "worker", "--interval", "1"]
-            worker += ["--nice", str(SERVE_NICENESS)]
-        self.stdout.write(f"Parley is running at http://{host}:{port}/  (Ctrl+C stops it)")
+            restartable["task worker"] = [*worker, "--nice", str(SERVE_NICENESS)]
+        # The front door opens once the servers behind it answer (the stream server starts
+        # in the supervision loop, at once).
+        first = {"live stream server": subprocess.Popen(streams_argv, env=env)}  # noqa: S603
+        _wait_for_socket(pages, web)
+        _wait_for_socket(streams, first["live stream server"])
+        door = threading.Thread(
+            target=_front_door,
+            args=(listener, frontdoor.Backends(pages=pages, streams=streams)),
+            name="front door",
+            daemon=True,
+        )
+        door.start()
+        self.stdout.write(f"Parley is running at http://{_shown(host)}:{port}/  (Ctrl+C stops it)")
         sys.stdout.flush()
-        self._supervise(web, worker)
+        self._supervise(web, restartable, env, door, first)
 
-    def _supervise(self, web: subprocess.Popen, worker_argv: list[str] | None) -> None:
+    def _listen(self, host: str, port: int) -> socket.socket:
+        """The public address, bound before anything starts, so that a port in use is said
+        at once."""
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        listener = socket.socket(family, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            listener.bind((host, port))
+        except OSError as error:
+            listener.close()
+            raise CommandError(
+                f"Cannot listen on {host}:{port}: {error.strerror}. Stop what uses that port, "
+                "or choose another with --port."
+            ) from None
+        listener.listen(1024)
+        return listener
+
+    def _supervise(
+        self,
+        web: subprocess.Popen,
+        restartable: dict[str, list[str]],
+        env: dict[str, str],
+        door: threading.Thread,
+        running: dict[str, subprocess.Popen],
+    ) -> None:
         stopping = False
-        children: list[subprocess.Popen] = [web]
-        worker: subprocess.Popen | None = None
-        started = 0.0
-        backoff: float | None = None
-        restart_at: float | None = time.monotonic() if worker_argv else None
+        children: list[subprocess.Popen] = [web, *running.values()]
+        started: dict[str, float] = dict.fromkeys(running, time.monotonic())
+        backoff: dict[str, float | None] = dict.fromkeys(restartable)
+        now = time.monotonic()
+        restart_at: dict[str, float] = dict.fromkeys(restartable, now)
 
         def stop(signum, frame):
             nonlocal stopping
@@ -133,26 +241,30 @@ class Command(BaseCommand):
 
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, stop)
-        while not stopping and web.poll() is None:
+        while not stopping and web.poll() is None and door.is_alive():
             now = time.monotonic()
-            if worker is not None and worker.poll() is not None:
-                ran_for = now - started
-                backoff = next_backoff(backoff, ran_for)
-                log.warning(
-                    "The task worker (pid %d) exited with code %s after %.0f s; "
-                    "starting it again in %.0f s.",
-                    worker.pid,
-                    worker.returncode,
-                    ran_for,
-                    backoff,
-                )
-                children.remove(worker)
-                worker, restart_at = None, now + backoff
-            if worker is None and restart_at is not None and now >= restart_at:
-                assert worker_argv is not None
-                worker = subprocess.Popen(worker_argv)  # noqa: S603  (this Python, our command)
-                children.append(worker)
-                started, restart_at = now, None
+            for name, argv in restartable.items():
+                child = running.get(name)
+                if child is not None and child.poll() is not None:
+                    ran_for = now - started[name]
+                    backoff[name] = wait = next_backoff(backoff[name], ran_for)
+                    log.warning(
+                        "The %s (pid %d) exited with code %s after %.0f s; "
+                        "starting it again in %.0f s.",
+                        name,
+                        child.pid,
+                        child.returncode,
+                        ran_for,
+                        wait,
+                    )
+                    children.remove(child)
+                    del running[name]
+                    restart_at[name] = now + wait
+                if name not in running and now >= restart_at[name]:
+                    child = subprocess.Popen(argv, env=env)  # noqa: S603  (our own commands)
+                    running[name] = child
+                    children.append(child)
+                    started[name] = now
             time.sleep(0.2)
         stop(signal.SIGTERM, None)
         deadline = time.monotonic() + 10
