@@ -105,6 +105,7 @@ class Feed:
             for event in missed:
                 self.last = event["version"]
                 self.offer(event)
+                await asyncio.sleep(0)  # let the subscribers' streams take it
 
     def offer(self, event: dict) -> None:
         for subscriber in list(self.subscribers):
