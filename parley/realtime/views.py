@@ -79,9 +79,12 @@ def _last_id(raw: str | None, current: int) -> int | None:
 def bounce(request: HttpRequest) -> HttpResponseBase:
     """A stream asked of a WSGI process: send the browser to the same address again, on a
     new connection (which `parley serve` hands to the ASGI process), holding no worker."""
-    # No body and no length: Django's development server then closes the connection itself
-    # (it refuses a Connection header from the application).
-    response = StreamingHttpResponse(iter(()), status=307, content_type="text/plain")
+    # A body without a length: Django's development server then closes the connection
+    # itself (it refuses a Connection header from the application).
+    moved = _("Live streams are served on a connection of their own: follow the Location.")
+    response = StreamingHttpResponse(
+        iter([moved.encode() + b"\n"]), status=307, content_type="text/plain; charset=utf-8"
+    )
     response["Location"] = request.get_full_path()
     response["Cache-Control"] = "no-store"
     if not request.META.get("SERVER_SOFTWARE", "").startswith("WSGIServer"):

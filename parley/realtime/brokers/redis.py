@@ -30,16 +30,17 @@ def channel(url: str) -> str:
 
 class Broker(base.Broker):
     def __init__(self) -> None:
-        self._client: redis.Redis | None = None
+        self._clients: dict[str, redis.Redis] = {}
 
     def publish(self, messages: list[dict]) -> None:
         url = settings.REDIS_URL
-        if self._client is None:
-            self._client = redis.Redis.from_url(
+        client = self._clients.get(url)
+        if client is None:
+            client = self._clients[url] = redis.Redis.from_url(
                 url, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT
             )
         try:
-            pipe = self._client.pipeline(transaction=False)
+            pipe = client.pipeline(transaction=False)
             for message in messages:
                 pipe.publish(channel(url), json.dumps(message, separators=(",", ":")))
             pipe.execute()
