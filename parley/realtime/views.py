@@ -137,16 +137,16 @@ async def live_thread(request: HttpRequest, thread_id: int) -> HttpResponseBase:
         subscriber.task = asyncio.current_task()
         try:
             yield f"retry: {RETRY_MS}\n\n".encode()
-            sent = current
-            if after is not None and after < current:
-                replay = await sync_to_async(events.since)(thread_id, after, current, staff=staff)
-                if replay.reload:
-                    reload = {"thread": thread_id, "version": replay.last}
-                    yield f"event: reload\ndata: {json.dumps(reload)}\n\n".encode()
-                for event in replay.events:
-                    yield _encode(event)
-                sent = replay.last
-            async for chunk in _live(subscriber, sent):
+            # Read once subscribed, even without a last id: a change committed since the
+            # version was read may have reached the thread's feed before this subscriber.
+            start = current if after is None else after
+            replay = await sync_to_async(events.since)(thread_id, start, current, staff=staff)
+            if replay.reload:
+                reload = {"thread": thread_id, "version": replay.last}
+                yield f"event: reload\ndata: {json.dumps(reload)}\n\n".encode()
+            for event in replay.events:
+                yield _encode(event)
+            async for chunk in _live(subscriber, replay.last):
                 yield chunk
         finally:
             hub.leave(subscriber)
