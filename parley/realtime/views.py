@@ -100,7 +100,25 @@ def _encode(event: dict, name: str | None = None) -> bytes:
     return f"event: {kind}\ndata: {data}\n\n".encode()
 
 
-def _stream(body: AsyncIterator[bytes]) -> StreamingHttpResponse:
+class _Body:
+    """A stream's body, which leaves the hub when the response is closed: also when the
+    client went away before the body was first read (its generator never ran, so its own
+    `finally` never will)."""
+
+    def __init__(self, body: AsyncIterator[bytes], subscriber: streams.Subscriber) -> None:
+        self.body = body
+        self.subscriber = subscriber
+        self.loop = asyncio.get_running_loop()
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self.body
+
+    def close(self) -> None:
+        # Django closes responses in a thread: the hub belongs to the event loop.
+        self.loop.call_soon_threadsafe(self.subscriber.hub.leave, self.subscriber)
+
+
+def _stream(body: _Body) -> StreamingHttpResponse:
     response = StreamingHttpResponse(body, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
@@ -151,7 +169,7 @@ async def live_thread(request: HttpRequest, thread_id: int) -> HttpResponseBase:
         finally:
             hub.leave(subscriber)
 
-    return _stream(body())
+    return _stream(_Body(body(), subscriber))
 
 
 async def _live(subscriber: streams.Subscriber, sent: int) -> AsyncIterator[bytes]:
@@ -191,7 +209,7 @@ async def live_moderation(request: HttpRequest) -> HttpResponseBase:
         finally:
             hub.leave(subscriber)
 
-    return _stream(body())
+    return _stream(_Body(body(), subscriber))
 
 
 @require_GET
