@@ -423,17 +423,16 @@ def edit_comment(
 
 
 def _edit_change(current: Comment, before: str) -> changes.What:
-    """What an edit is to readers: an edit of a published comment; of a held one, or one a
-    shadow-banned author wrote, for moderators only; a published comment the edit holds is
-    removed for readers (its shadow-banned author's is not: they must notice nothing)."""
+    """What an edit is to readers: an edit of a published comment, or, of a held one, for
+    moderators only. A published comment the edit holds is removed for readers, unless its
+    author is shadow-banned (the edit screener holds their every edit): then moderators alone
+    hear of it, and the page its author reads never changes under them."""
     published = Comment.Status.PUBLISHED
-    concealed = before == published and bool(hooks.concealed([current.pk]))
     if before == published and current.status == Comment.Status.PENDING:
-        if concealed:
+        if hooks.concealed([current.pk]):
             return changes.What(changes.HELD, [current.pk], staff_only=True)
         return changes.What(changes.REMOVED, [current.pk])
-    staff_only = current.status != published or concealed
-    return changes.What(changes.EDITED, [current.pk], staff_only=staff_only)
+    return changes.What(changes.EDITED, [current.pk], staff_only=current.status != published)
 
 
 # -- deleting -----------------------------------------------------------------------------------

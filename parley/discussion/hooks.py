@@ -64,8 +64,8 @@ def screen_edit(comment: Comment) -> list[Callable[[Comment], None]]:
     return [after for screener in _edit_screeners if (after := screener(comment))]
 
 
-# Called with comment ids; answers those whose changes only moderators may hear of, though
-# the comments are published (the moderation app answers its shadow-banned authors' comments:
+# Called with the ids of published comments an edit has just held; answers those whose hold
+# only moderators may hear of (the moderation app answers its shadow-banned authors' comments:
 # they are shown to their author as if nothing were wrong, and to no one else).
 Concealer = Callable[[list[int]], set[int]]
 _concealers: list[Concealer] = []

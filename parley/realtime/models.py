@@ -11,9 +11,7 @@ class Event(models.Model):
     change's transaction while the thread row is locked, so per thread it grows in commit
     order (docs/decisions/0018-live-events.md)."""
 
-    thread = models.ForeignKey(
-        "discussion.Thread", on_delete=models.CASCADE, related_name="+", db_constraint=True
-    )
+    thread = models.ForeignKey("discussion.Thread", on_delete=models.CASCADE, related_name="+")
     version = models.PositiveBigIntegerField()
     kind = models.CharField(max_length=16)
     comments = models.JSONField(default=list)

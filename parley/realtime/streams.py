@@ -18,6 +18,7 @@ from collections import Counter
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.db import close_old_connections
 
 from parley.discussion.models import Thread
 from parley.realtime import brokers, events
@@ -97,7 +98,7 @@ class Feed:
             return
         # Some were not received (or this is the check): read them, in order.
         while self.last < version:
-            missed = await sync_to_async(events.between)(self.thread_id, self.last, version)
+            missed = await _db(events.between, self.thread_id, self.last, version)
             if not missed:
                 if "kind" not in item:
                     self.last = version  # changes stored before events were
@@ -105,6 +106,7 @@ class Feed:
             for event in missed:
                 self.last = event["version"]
                 self.offer(event)
+                await asyncio.sleep(0)  # let the subscribers' streams take it
 
     def offer(self, event: dict) -> None:
         for subscriber in list(self.subscribers):
@@ -173,7 +175,7 @@ class Hub:
             if not self.feeds:
                 continue
             try:
-                versions = await sync_to_async(_versions)(list(self.feeds))
+                versions = await _db(_versions, list(self.feeds))
             except Exception:
                 log.exception("Could not check the versions of the watched threads")
                 continue
@@ -188,6 +190,18 @@ def _background(coroutine) -> asyncio.Task:
     own, its database work runs in the process's one thread for it, not in the request's
     (which is gone when the request is)."""
     return asyncio.get_running_loop().create_task(coroutine, context=contextvars.Context())
+
+
+async def _db(function, *args):
+    """Run a query of the process's own (no request around it), in its one thread for them:
+    a connection the database closed, or one past its age, is replaced first, as a request
+    would replace it."""
+
+    def run():
+        close_old_connections()
+        return function(*args)
+
+    return await sync_to_async(run)()
 
 
 def _versions(thread_ids: list[int]) -> dict[int, int]:

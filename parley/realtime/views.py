@@ -79,9 +79,12 @@ def _last_id(raw: str | None, current: int) -> int | None:
 def bounce(request: HttpRequest) -> HttpResponseBase:
     """A stream asked of a WSGI process: send the browser to the same address again, on a
     new connection (which `parley serve` hands to the ASGI process), holding no worker."""
-    # No body and no length: Django's development server then closes the connection itself
-    # (it refuses a Connection header from the application).
-    response = StreamingHttpResponse(iter(()), status=307, content_type="text/plain")
+    # A body without a length: Django's development server then closes the connection
+    # itself (it refuses a Connection header from the application).
+    moved = _("Live streams are served on a connection of their own: follow the Location.")
+    response = StreamingHttpResponse(
+        iter([moved.encode() + b"\n"]), status=307, content_type="text/plain; charset=utf-8"
+    )
     response["Location"] = request.get_full_path()
     response["Cache-Control"] = "no-store"
     if not request.META.get("SERVER_SOFTWARE", "").startswith("WSGIServer"):
@@ -97,7 +100,25 @@ def _encode(event: dict, name: str | None = None) -> bytes:
     return f"event: {kind}\ndata: {data}\n\n".encode()
 
 
-def _stream(body: AsyncIterator[bytes]) -> StreamingHttpResponse:
+class _Body:
+    """A stream's body, which leaves the hub when the response is closed: also when the
+    client went away before the body was first read (its generator never ran, so its own
+    `finally` never will)."""
+
+    def __init__(self, body: AsyncIterator[bytes], subscriber: streams.Subscriber) -> None:
+        self.body = body
+        self.subscriber = subscriber
+        self.loop = asyncio.get_running_loop()
+
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        return self.body
+
+    def close(self) -> None:
+        # Django closes responses in a thread: the hub belongs to the event loop.
+        self.loop.call_soon_threadsafe(self.subscriber.hub.leave, self.subscriber)
+
+
+def _stream(body: _Body) -> StreamingHttpResponse:
     response = StreamingHttpResponse(body, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
@@ -134,21 +155,21 @@ async def live_thread(request: HttpRequest, thread_id: int) -> HttpResponseBase:
         subscriber.task = asyncio.current_task()
         try:
             yield f"retry: {RETRY_MS}\n\n".encode()
-            sent = current
-            if after is not None and after < current:
-                replay = await sync_to_async(events.since)(thread_id, after, current, staff=staff)
-                if replay.reload:
-                    reload = {"thread": thread_id, "version": replay.last}
-                    yield f"event: reload\ndata: {json.dumps(reload)}\n\n".encode()
-                for event in replay.events:
-                    yield _encode(event)
-                sent = replay.last
-            async for chunk in _live(subscriber, sent):
+            # Read once subscribed, even without a last id: a change committed since the
+            # version was read may have reached the thread's feed before this subscriber.
+            start = current if after is None else after
+            replay = await sync_to_async(events.since)(thread_id, start, current, staff=staff)
+            if replay.reload:
+                reload = {"thread": thread_id, "version": replay.last}
+                yield f"event: reload\ndata: {json.dumps(reload)}\n\n".encode()
+            for event in replay.events:
+                yield _encode(event)
+            async for chunk in _live(subscriber, replay.last):
                 yield chunk
         finally:
             hub.leave(subscriber)
 
-    return _stream(body())
+    return _stream(_Body(body(), subscriber))
 
 
 async def _live(subscriber: streams.Subscriber, sent: int) -> AsyncIterator[bytes]:
@@ -188,7 +209,7 @@ async def live_moderation(request: HttpRequest) -> HttpResponseBase:
         finally:
             hub.leave(subscriber)
 
-    return _stream(body())
+    return _stream(_Body(body(), subscriber))
 
 
 @require_GET

@@ -90,3 +90,23 @@ def test_many_comments_decided_at_once_store_one_event_per_thread(
     version, kind, ids, staff_only = events_of(thread)[-1]
     assert (version, kind, staff_only) == (4, "removed", False)
     assert ids == sorted(c.pk for c in comments)
+
+
+def test_the_event_costs_posting_one_insert_and_nothing_to_learn_the_version(
+    thread, post_as, no_rate_limit, monkeypatch
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parley.discussion import changes
+
+    post_as(thread, "John", "Warm up the caches.")
+    with CaptureQueriesContext(connection) as recorded:
+        post_as(thread, "John", "With the event.")
+    monkeypatch.setattr(changes, "_recorders", [])
+    with CaptureQueriesContext(connection) as bare:
+        post_as(thread, "John", "Without it.")
+    assert len(recorded) == len(bare) + 1
+    events = [q["sql"] for q in recorded.captured_queries if "realtime_event" in q["sql"]]
+    assert len(events) == 1 and events[0].startswith("INSERT")
+    assert not any("realtime_event" in q["sql"] for q in bare.captured_queries)

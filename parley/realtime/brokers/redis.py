@@ -6,6 +6,7 @@ the thread versions it watches finds the change within a second (streams.Hub).""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import logging
 
@@ -23,23 +24,26 @@ TIMEOUT = 1.0
 
 def channel(url: str) -> str:
     """Pub/sub channels are shared by every database of a Redis server: the channel names
-    the database, so two sites on one server do not hear each other."""
+    the Redis database and the site's own database (by name: every server of one site
+    names the same one), so two sites on one Redis server do not hear each other."""
     db = redis.connection.parse_url(url).get("db", 0)
-    return f"parley:live:{db}"
+    site = hashlib.sha256(str(settings.DATABASES["default"]["NAME"]).encode()).hexdigest()
+    return f"parley:live:{db}:{site[:12]}"
 
 
 class Broker(base.Broker):
     def __init__(self) -> None:
-        self._client: redis.Redis | None = None
+        self._clients: dict[str, redis.Redis] = {}
 
     def publish(self, messages: list[dict]) -> None:
         url = settings.REDIS_URL
-        if self._client is None:
-            self._client = redis.Redis.from_url(
+        client = self._clients.get(url)
+        if client is None:
+            client = self._clients[url] = redis.Redis.from_url(
                 url, socket_timeout=TIMEOUT, socket_connect_timeout=TIMEOUT
             )
         try:
-            pipe = self._client.pipeline(transaction=False)
+            pipe = client.pipeline(transaction=False)
             for message in messages:
                 pipe.publish(channel(url), json.dumps(message, separators=(",", ":")))
             pipe.execute()
