@@ -279,3 +279,21 @@ def test_the_queue_shows_a_newly_held_comment_live(browser, site, thread, post_a
     # The keys work on the new list: approve the current (first) comment.
     mod.locator("body").press("a")
     expect(mod.locator(".messages")).to_contain_text("Done for 1 comment(s): approved.")
+
+
+def test_closing_the_discussion_tells_the_open_page(browser, site, thread, post_as):
+    from parley.discussion.actions import set_thread_open
+
+    said = post_as(thread, "Ana", "Before it closed.")
+    b = _reader(browser, site)
+    b.goto(URL)
+    _streaming(b)
+    set_thread_open(thread, False)
+    notice = b.locator(".live-notice")
+    expect(notice).to_contain_text(
+        "This discussion changed since the page was opened.", timeout=SECOND
+    )
+    with b.expect_navigation():
+        notice.get_by_role("link", name="Reload the page").click()
+    expect(b.locator(".live-notice")).to_be_hidden()
+    expect(b.locator(f"#c{said.pk} > .comment-actions a.reply")).to_have_count(0)
