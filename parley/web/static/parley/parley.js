@@ -146,13 +146,16 @@
   }
 
   // Translations still on their way: fetch those the page shows as translating and put each
-  // one in place. While the page's live stream is up it asks when told one is ready;
-  // otherwise it asks now and then, for five minutes.
-  function fetchTranslations() {
+  // one in place. While the page follows its thread live it asks for comments when told one
+  // is ready; documents (which no event announces), and comments otherwise, it asks for now
+  // and then, for five minutes.
+  function fetchTranslations(documentsOnly) {
     var comments = [], documents = [];
-    document.querySelectorAll("[data-pending][data-comment-text]").forEach(function (el) {
-      comments.push(el.getAttribute("data-comment-text"));
-    });
+    if (!documentsOnly) {
+      document.querySelectorAll("[data-pending][data-comment-text]").forEach(function (el) {
+        comments.push(el.getAttribute("data-comment-text"));
+      });
+    }
     document.querySelectorAll("[data-pending][data-document-text]").forEach(function (el) {
       documents.push(el.getAttribute("data-document-text"));
     });
@@ -175,11 +178,11 @@
 
   var pollDelay = 1500, pollUntil = Date.now() + 5 * 60 * 1000, pollTimer = null;
   function pollTranslations() {
-    if (pollTimer || live.connected) { return; }
+    if (pollTimer) { return; }
     pollTimer = window.setTimeout(function () {
       pollTimer = null;
-      if (live.connected || Date.now() > pollUntil) { return; }
-      fetchTranslations()
+      if (Date.now() > pollUntil) { return; }
+      fetchTranslations(live.connected)
         .then(function (asked) { if (asked) { pollDelay = Math.min(pollDelay * 1.5, 15000); pollTranslations(); } })
         .catch(function () { pollDelay = Math.min(pollDelay * 1.5, 15000); pollTranslations(); });
     }, pollDelay);
