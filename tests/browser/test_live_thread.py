@@ -2,7 +2,7 @@
 stream on ASGI at the same address): what one does reaches the other's open page within a
 second, without a reload; a restart of the server, a hidden tab and a browser without
 EventSource each catch up with nothing missing and nothing twice. The moderation queue shows
-a newly held comment live."""
+a newly held comment live, and another moderator's decision takes it out."""
 
 from __future__ import annotations
 
@@ -262,6 +262,8 @@ def _log_in(page, user: str, password: str) -> None:
 
 
 def test_the_queue_shows_a_newly_held_comment_live(browser, site, thread, post_as, moderator):
+    from parley.moderation.actions import decide
+
     set_mode("all")
     waiting = post_as(thread, "Gil", "Waiting comment one, about the schedule.")
     mod = _reader(browser, site)
@@ -276,6 +278,11 @@ def test_the_queue_shows_a_newly_held_comment_live(browser, site, thread, post_a
     expect(mod.locator(".page-title .count")).to_have_text("(2)")
     expect(mod.locator(f"#m{waiting.pk} input[type=checkbox]")).to_be_checked()
     expect(mod.locator(".mod-live-status")).to_have_text("Queue updated")
+    # Another moderator's decision takes the comment out of this moderator's queue.
+    decide(held, "reject", by=moderator, expected="pending", category="insult")
+    expect(mod.locator(f"#m{held.pk}")).to_have_count(0, timeout=SECOND * 2)
+    expect(mod.locator(".page-title .count")).to_have_text("(1)")
+    expect(mod.locator(f"#m{waiting.pk} input[type=checkbox]")).to_be_checked()
     # The keys work on the new list: approve the current (first) comment.
     mod.locator("body").press("a")
     expect(mod.locator(".messages")).to_contain_text("Done for 1 comment(s): approved.")
