@@ -304,3 +304,22 @@ def test_closing_the_discussion_tells_the_open_page(browser, site, thread, post_
         notice.get_by_role("link", name="Reload the page").click()
     expect(b.locator(".live-notice")).to_be_hidden()
     expect(b.locator(f"#c{said.pk} > .comment-actions a.reply")).to_have_count(0)
+
+
+def test_an_approval_reaches_the_author_of_the_held_comment(browser, site, thread, moderator):
+    from parley.moderation.actions import decide
+
+    set_mode("all")
+    a = _reader(browser, site)
+    a.goto(URL)
+    mine = _post(a, "Held until a moderator reads it.")
+    assert mine.status == "pending"
+    node = a.locator(f"#c{mine.pk}")
+    expect(node.locator("> summary .badge--awaiting")).to_have_text("Awaiting review")
+    _streaming(a)
+    decide(mine, "approve", by=moderator, expected="pending")
+    expect(node.locator("> summary .badge--awaiting")).to_have_count(0, timeout=SECOND)
+    expect(node.locator("> .comment-body")).to_have_text("Held until a moderator reads it.")
+    expect(node.locator("> .comment-actions a.reply")).to_have_count(1)
+    expect(a.locator(".new-comments")).to_be_hidden()
+    expect(a.locator("#comments-title")).to_have_text("1 comment")

@@ -393,9 +393,12 @@
     }
 
     function posted(ids) {
+      // One the page shows already (its author's held comment, now approved) is shown anew.
+      var present = ids.filter(function (id) { return document.getElementById("c" + id); });
+      var refreshed = present.length ? changed(present, false) : Promise.resolve();
       var fresh = ids.filter(function (id) { return !document.getElementById("c" + id) && !isWaiting(id); });
-      if (!fresh.length) { return Promise.resolve(); }
-      return fragments(fresh).then(function (answer) {
+      if (!fresh.length) { return refreshed; }
+      return refreshed.then(function () { return fragments(fresh); }).then(function (answer) {
         var tops = 0, replies = 0;
         fresh.forEach(function (id) {
           var item = answer.comments[String(id)];
