@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from config.env import (
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "parley.web",
     "parley.demo",
     "parley.ratelimits",
+    "parley.realtime",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +192,24 @@ CACHES = {
 }
 # Rate-limit counters: Redis when set, else their own table (parley.lib.ratelimit).
 REDIS_URL = _redis_url
+
+# Live threads (parley.realtime, docs/decisions/0018-live-events.md). How events reach the
+# stream processes: "local" (a datagram to each stream process of this machine, no extra
+# service) or "redis" (pub/sub on REDIS_URL, for several servers).
+PARLEY_LIVE_BROKER = envchoice(
+    "PARLEY_LIVE_BROKER", "redis" if _redis_url else "local", {"local", "redis"}
+)
+if PARLEY_LIVE_BROKER == "redis" and not _redis_url:
+    raise ImproperlyConfigured(
+        "PARLEY_LIVE_BROKER is redis, but REDIS_URL is not set: set REDIS_URL (for example "
+        "redis://127.0.0.1:6379/0), or write PARLEY_LIVE_BROKER=local."
+    )
+# Minutes an event is kept: a page away for less catches up on exactly what it missed.
+PARLEY_LIVE_KEEP = envint("PARLEY_LIVE_KEEP", 60, minimum=10)
+# Seconds between the comments that keep an idle stream open through proxies.
+PARLEY_LIVE_HEARTBEAT = envint("PARLEY_LIVE_HEARTBEAT", 15, minimum=1)
+# Streams one client address may hold open at once (per stream process).
+PARLEY_LIVE_STREAMS_PER_CLIENT = envint("PARLEY_LIVE_STREAMS_PER_CLIENT", 8, minimum=1)
 
 # The interface speaks English; comments, documents and posts are translated into each
 # reader's language (parley.language).

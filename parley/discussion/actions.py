@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from parley.accounts.models import User
-from parley.discussion import hooks, signals
+from parley.discussion import changes, hooks, signals
 from parley.discussion.checks import EMAIL_MAX as EMAIL_MAX
 from parley.discussion.checks import NAME_MAX as NAME_MAX
 from parley.discussion.checks import WEBSITE_MAX as WEBSITE_MAX
@@ -56,8 +56,10 @@ def open_thread(post: Post) -> Thread:
 
 
 def set_thread_open(thread: Thread, is_open: bool) -> None:
-    Thread.objects.filter(pk=thread.pk).update(is_open=is_open, version=F("version") + 1)
+    with transaction.atomic():
+        versions = changes.thread_changed([thread.pk], changes.THREAD, is_open=is_open)
     thread.is_open = is_open
+    thread.version = versions.get(thread.pk, thread.version)
 
 
 # -- locks and counts ---------------------------------------------------------------------------
@@ -96,14 +98,17 @@ def _by_pk(values: dict[int, int]) -> Case:
     return Case(*[When(pk=pk, then=Value(value)) for pk, value in values.items()], default=0)
 
 
-def _follow_counts(changes: Iterable[tuple[Comment, str, str]]) -> None:
+def _follow_counts(
+    changed: list[tuple[Comment, str, str]], what: dict[int, changes.What] | None = None
+) -> None:
     """Keep stored counts equal to the visible rows after comments changed status:
-    `changes` holds (comment, status before, status after). Bumps each thread's version."""
+    `changed` holds (comment, status before, status after). Bumps each thread's version and
+    records the change: `what` changed in each thread, by default the change of status."""
     published = Comment.Status.PUBLISHED
     threads: dict[int, int] = {}
     parents: dict[int, int] = {}
     roots: dict[int, int] = {}
-    for comment, before, after in changes:
+    for comment, before, after in changed:
         threads[comment.thread_id] = (
             threads.get(comment.thread_id, 0) + (after == published) - (before == published)
         )
@@ -113,9 +118,7 @@ def _follow_counts(changes: Iterable[tuple[Comment, str, str]]) -> None:
             roots[comment.root_id] = roots.get(comment.root_id, 0) + shown
     _add_counts(parents, roots)
     if threads:
-        Thread.objects.filter(pk__in=threads).update(
-            comment_count=F("comment_count") + _by_pk(threads), version=F("version") + 1
-        )
+        changes.threads_changed(what or changes.by_thread(changed), counts=threads)
 
 
 def _add_counts(parents: dict[int, int], roots: dict[int, int]) -> None:
@@ -222,9 +225,10 @@ def _draft(
     return _Draft(comment, found_quotes, hooks.screen(comment))
 
 
-def _count_in_open_thread(thread_id: int, published: bool) -> bool:
+def _count_in_open_thread(thread_id: int, published: bool) -> int | None:
     """Count the comment (if published) and bump the version, if the thread is open; one
     statement, which also locks the thread until commit (the first lock of the lock order).
+    Returns the new version (the change's event id), or None if the thread is closed.
 
     Written in SQL because the ORM's expression machinery cost more than the statement on
     the posting path (docs/benchmarks.md).
@@ -232,11 +236,12 @@ def _count_in_open_thread(thread_id: int, published: bool) -> bool:
     table = connection.ops.quote_name(Thread._meta.db_table)
     sql = (
         f"UPDATE {table} SET comment_count = comment_count + %s, "  # noqa: S608  (our table)
-        "version = version + 1 WHERE id = %s AND is_open"
+        "version = version + 1 WHERE id = %s AND is_open RETURNING version"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [1 if published else 0, thread_id])
-        return cursor.rowcount == 1
+        row = cursor.fetchone()
+        return None if row is None else row[0]
 
 
 def _lock_statuses(thread_id: int, ids: set[int]) -> dict[int, str]:
@@ -277,7 +282,8 @@ def _check_quoted_still_there(status: dict[int, str], wanted: set[int]) -> None:
 def _store_comment(thread: Thread, draft: _Draft) -> Comment:
     comment = draft.comment
     published = comment.status == Comment.Status.PUBLISHED
-    if not _count_in_open_thread(thread.pk, published):
+    version = _count_in_open_thread(thread.pk, published)
+    if version is None:
         raise Forbidden(
             _("This discussion is closed: no new comments can be posted."), code="thread_closed"
         )
@@ -301,6 +307,9 @@ def _store_comment(thread: Thread, draft: _Draft) -> Comment:
             reply_count=F("reply_count") + Case(When(pk=comment.parent_id, then=1), default=0),
             subtree_count=F("subtree_count") + Case(When(pk=comment.root_id, then=1), default=0),
         )
+    # Published: new to readers; held: for moderators only (and shown to its author alone).
+    kind = changes.POSTED if published else changes.HELD
+    changes.recorded([changes.Change(thread.pk, version, kind, [comment.pk], not published)])
     transaction.on_commit(lambda: signals.comment_posted.send(Comment, comment=comment))
     return comment
 
@@ -405,9 +414,25 @@ def edit_comment(
         for quote in draft.quotes:
             quote.comment = current
         Quote.objects.bulk_create(draft.quotes)
-        _follow_counts([(current, before, current.status)])
+        _follow_counts(
+            [(current, before, current.status)],
+            {current.thread_id: _edit_change(current, before)},
+        )
         transaction.on_commit(lambda: signals.comment_edited.send(Comment, comment=current))
     return current
+
+
+def _edit_change(current: Comment, before: str) -> changes.What:
+    """What an edit is to readers: an edit of a published comment, or, of a held one, for
+    moderators only. A published comment the edit holds is removed for readers, unless its
+    author is shadow-banned (the edit screener holds their every edit): then moderators alone
+    hear of it, and the page its author reads never changes under them."""
+    published = Comment.Status.PUBLISHED
+    if before == published and current.status == Comment.Status.PENDING:
+        if hooks.concealed([current.pk]):
+            return changes.What(changes.HELD, [current.pk], staff_only=True)
+        return changes.What(changes.REMOVED, [current.pk])
+    return changes.What(changes.EDITED, [current.pk], staff_only=current.status != published)
 
 
 # -- deleting -----------------------------------------------------------------------------------
@@ -445,10 +470,13 @@ def _delete_locked(current: Comment) -> None:
         current.quotes.all().delete()
         _follow_counts([(current, before, Comment.Status.DELETED)])
     else:
+        pk = current.pk
         _remove_leaf(current)
         published = before == Comment.Status.PUBLISHED
-        Thread.objects.filter(pk=current.thread_id).update(
-            comment_count=F("comment_count") - (1 if published else 0), version=F("version") + 1
+        what = changes.status_change(before, changes.GONE)
+        changes.threads_changed(
+            {current.thread_id: changes.What(what.kind, [pk], what.staff_only)},
+            counts={current.thread_id: -1 if published else 0},
         )
 
 
@@ -526,8 +554,10 @@ def delete_comments(comments: list[Comment], *, by: User) -> None:
         # A placeholder is shown, so removing it takes one from the counts above it.
         rows = emptied.values_list("pk", "parent_id", "root_id")
         leaves = [(pk, parent_id, root_id, True) for pk, parent_id, root_id in rows]
-    Thread.objects.filter(pk__in=removed).update(
-        comment_count=F("comment_count") - _by_pk(removed), version=F("version") + 1
+    after = {c.pk: deleted if c.pk in with_replies else changes.GONE for c in comments}
+    changes.threads_changed(
+        changes.by_thread([(c, c.status, after[c.pk]) for c in comments]),
+        counts={pk: -n for pk, n in removed.items()},
     )
     for comment in kept:
         comment.status, comment.body, comment.body_html = deleted, "", ""
@@ -596,11 +626,11 @@ def set_comments_status(comments: list[Comment], status: str, *, by: User) -> li
     changing = [comment for comment in comments if comment.status != status]
     if not changing:
         return []
-    changes = [(comment, comment.status, status) for comment in changing]
+    changed = [(comment, comment.status, status) for comment in changing]
     for comment in changing:
         comment.status = status
     Comment.objects.filter(pk__in=[comment.pk for comment in changing]).update(status=status)
-    _follow_counts(changes)
+    _follow_counts(changed)
     transaction.on_commit(lambda: signals.comments_status_changed.send(Comment, comments=changing))
     return changing
 

@@ -62,3 +62,23 @@ def screen(comment: Comment) -> list[Callable[[Comment], None]]:
 def screen_edit(comment: Comment) -> list[Callable[[Comment], None]]:
     """Run the edit screeners on a comment carrying its new body; what to run once saved."""
     return [after for screener in _edit_screeners if (after := screener(comment))]
+
+
+# Called with the ids of published comments an edit has just held; answers those whose hold
+# only moderators may hear of (the moderation app answers its shadow-banned authors' comments:
+# they are shown to their author as if nothing were wrong, and to no one else).
+Concealer = Callable[[list[int]], set[int]]
+_concealers: list[Concealer] = []
+
+
+def register_concealer(concealer: Concealer) -> None:
+    if concealer not in _concealers:
+        _concealers.append(concealer)
+
+
+def concealed(comment_ids: list[int]) -> set[int]:
+    """The comments among these whose changes are told to moderators only."""
+    found: set[int] = set()
+    for concealer in _concealers:
+        found |= concealer(comment_ids)
+    return found

@@ -15,11 +15,10 @@ import time
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from parley.discussion import quotes
-from parley.discussion.models import Comment, Thread
+from parley.discussion import changes, quotes
+from parley.discussion.models import Comment
 from parley.language import engine, providers
 from parley.language.engine import Route
 from parley.language.models import Translation
@@ -230,6 +229,23 @@ def _failed(
 def touch_threads(kind: str, object_ids: list[int]) -> None:
     """Make cached pages that show these objects be rendered anew: one version bump per
     thread, however many of its comments changed."""
-    if kind == Kind.COMMENT and object_ids:
-        threads = Comment.objects.filter(pk__in=object_ids).values("thread_id")
-        Thread.objects.filter(pk__in=threads).update(version=F("version") + 1)
+    if kind != Kind.COMMENT or not object_ids:
+        return
+    rows = Comment.objects.filter(pk__in=object_ids).values_list("pk", "thread_id", "status")
+    found: dict[int, list[int]] = {}
+    shown: dict[int, list[int]] = {}
+    for pk, thread_id, status in rows:
+        found.setdefault(thread_id, []).append(pk)
+        if status == Comment.Status.PUBLISHED:
+            shown.setdefault(thread_id, []).append(pk)
+    # Readers hear of translations of published comments only; the others' are for moderators.
+    what = {
+        thread_id: (
+            changes.What(changes.TRANSLATED, sorted(shown[thread_id]))
+            if thread_id in shown
+            else changes.What(changes.TRANSLATED, sorted(ids), staff_only=True)
+        )
+        for thread_id, ids in found.items()
+    }
+    with transaction.atomic():
+        changes.threads_changed(what)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from parley.accounts.models import User
 from parley.discussion import actions as discussion
+from parley.discussion import changes
 from parley.discussion.models import Comment
 from parley.lib import ratelimit
 from parley.lib.errors import Conflict, Invalid
@@ -94,7 +95,9 @@ def flag(
                 _("You have already flagged this comment; moderators will look at it."),
                 code="already_flagged",
             ) from None
-        _hold_if_flagged_enough(current)
+        if not _hold_if_flagged_enough(current):
+            # Nothing readers see changed: moderators' queues hear of the flag, no event kept.
+            changes.announce(current.thread_id, changes.FLAGGED, [current.pk])
     return made
 
 
@@ -116,12 +119,13 @@ def flaggers(flags: QuerySet[Flag]) -> int:
     return len({network or f"key:{key}" for network, key in rows})
 
 
-def _hold_if_flagged_enough(current: Comment) -> None:
-    """Hold a comment flagged from enough networks; `current` is locked (lock_comment)."""
+def _hold_if_flagged_enough(current: Comment) -> bool:
+    """Hold a comment flagged from enough networks; `current` is locked (lock_comment).
+    Returns whether it was held."""
     rules = policy.for_post(current.thread.post_id)
     flags = open_flags(current.pk)
     if flaggers(flags) < rules.flag_threshold:
-        return
+        return False
     counts = flags.values("reason").annotate(n=Count("pk")).order_by("-n")
     why = ", ".join(f"{Flag.Reason(row['reason']).label.lower()} ×{row['n']}" for row in counts)
     summary = f"held: flagged by {flags.count()} readers ({why})"
@@ -138,3 +142,4 @@ def _hold_if_flagged_enough(current: Comment) -> None:
         before=Status.PUBLISHED,
         after=Status.PENDING,
     )
+    return True

@@ -52,6 +52,10 @@ BAD = [
     ("PARLEY_LOG_LEVEL", "verbose", "PARLEY_LOG_LEVEL must be one of CRITICAL, DEBUG, ERROR"),
     ("DATABASE_URL", "mysql://parley@db/parley", "names a database Parley does not run on"),
     ("REDIS_URL", "127.0.0.1:6379", "REDIS_URL must be a URL starting with redis://"),
+    ("PARLEY_LIVE_BROKER", "kafka", "PARLEY_LIVE_BROKER must be one of local, redis"),
+    ("PARLEY_LIVE_KEEP", "5", "PARLEY_LIVE_KEEP must be at least 10"),
+    ("PARLEY_LIVE_HEARTBEAT", "15s", "PARLEY_LIVE_HEARTBEAT must be a whole number"),
+    ("PARLEY_LIVE_STREAMS_PER_CLIENT", "0", "PARLEY_LIVE_STREAMS_PER_CLIENT must be at least 1"),
 ]
 # Settings whose every value is meaningful: a name, and a key only the other side can judge.
 ANY_VALUE = {"PARLEY_SITE_NAME", "PARLEY_LIBRETRANSLATE_API_KEY"}

@@ -2,8 +2,9 @@
 database queue, and keep that queue healthy.
 
 django-tasks-db's worker, with what a publication needs around it: at start and every
-minute it puts back tasks a dead worker left RUNNING (parley.lib.worker.recover) and asks
-again for translations whose task failed or is gone (language.translations), every hour
+minute it puts back tasks a dead worker left RUNNING (parley.lib.worker.recover), asks
+again for translations whose task failed or is gone (language.translations) and deletes
+live events older than PARLEY_LIVE_KEEP (realtime.events), every hour
 it deletes old results (prune), and it logs one line per failed task and a summary every
 few minutes instead of two lines per task. `parley serve` starts it and restarts it.
 """
@@ -25,6 +26,7 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 
 from parley.language import translations
 from parley.lib import worker as work
+from parley.realtime import events as live_events
 
 log = logging.getLogger("parley.worker")
 
@@ -71,6 +73,8 @@ class Sweeping(Worker):
             self.failed += found.failed
             if asked := translations.requeue_lost():
                 log.warning("Asked again for %d translations whose task failed or is gone.", asked)
+            if pruned := live_events.prune():
+                log.info("Deleted %d live events older than the ones kept.", pruned)
         if now >= self.next_prune:
             self.next_prune = now + work.PRUNE_EVERY.total_seconds()
             if pruned := work.prune(keep=self.keep):

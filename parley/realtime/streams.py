@@ -1,0 +1,219 @@
+"""The stream process's fan-out, in memory.
+
+One Hub per process (its event loop) receives the broker's messages and checks once a
+second the versions of the threads it is watching (a lost message costs at most that
+second). Each watched thread has one Feed: a task that puts the thread's events in version
+order, reading the table for any it did not receive, and offers each to its subscribers'
+bounded queues. A thread nobody watches has no feed, and its messages are dropped on
+arrival. A subscriber whose queue is full (a client that does not read) is dropped: its
+stream is closed, and its browser reconnects with Last-Event-ID and replays from the table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+from collections import Counter
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.db import close_old_connections
+
+from parley.discussion.models import Thread
+from parley.realtime import brokers, events
+
+log = logging.getLogger(__name__)
+
+# Events one subscriber may have waiting before it is dropped.
+QUEUE_SIZE = 256
+# Messages a feed may have waiting; past it they are dropped and the check catches up.
+INBOX_SIZE = 1024
+# Seconds between checks of the watched threads' versions.
+CHECK_EVERY = 1.0
+
+
+class Subscriber:
+    """One open stream: the events waiting for it, and whether moderators' events are."""
+
+    def __init__(self, hub: Hub, client: str, *, staff: bool, thread_id: int | None) -> None:
+        self.hub = hub
+        self.client = client
+        self.staff = staff
+        self.thread_id = thread_id  # None: the moderation queue's stream
+        self.queue: asyncio.Queue[dict] = asyncio.Queue(maxsize=QUEUE_SIZE)
+        self.dropped = False
+        self.left = False
+        # The task serving the stream, cancelled when it is dropped (it may be stuck
+        # sending to a client that does not read).
+        self.task: asyncio.Task | None = None
+
+    def offer(self, message: dict) -> None:
+        if self.dropped or self.left:
+            return
+        try:
+            self.queue.put_nowait(message)
+        except asyncio.QueueFull:
+            self.drop()
+
+    def drop(self) -> None:
+        self.dropped = True
+        self.hub.leave(self)
+        if self.task is not None and self.task is not asyncio.current_task():
+            self.task.cancel()
+
+
+class Feed:
+    """One watched thread: its events in version order, offered to its subscribers."""
+
+    def __init__(self, hub: Hub, thread_id: int, version: int) -> None:
+        self.hub = hub
+        self.thread_id = thread_id
+        self.last = version  # the newest version offered
+        self.subscribers: set[Subscriber] = set()
+        self.inbox: asyncio.Queue[dict] = asyncio.Queue(maxsize=INBOX_SIZE)
+        self.task = _background(self.run())
+
+    def push(self, message: dict) -> None:
+        try:
+            self.inbox.put_nowait(message)
+        except asyncio.QueueFull:
+            pass  # the next check reads what was missed from the table
+
+    async def run(self) -> None:
+        while True:
+            item = await self.inbox.get()
+            try:
+                await self._take(item)
+            except Exception:  # a database hiccup: the next check tries again
+                log.exception("Could not read the events of thread %s", self.thread_id)
+
+    async def _take(self, item: dict) -> None:
+        version = item.get("version")
+        if not isinstance(version, int) or version <= self.last:
+            return
+        if version == self.last + 1 and "kind" in item:
+            self.last = version
+            self.offer(item)
+            return
+        # Some were not received (or this is the check): read them, in order.
+        while self.last < version:
+            missed = await _db(events.between, self.thread_id, self.last, version)
+            if not missed:
+                if "kind" not in item:
+                    self.last = version  # changes stored before events were
+                return
+            for event in missed:
+                self.last = event["version"]
+                self.offer(event)
+                await asyncio.sleep(0)  # let the subscribers' streams take it
+
+    def offer(self, event: dict) -> None:
+        for subscriber in list(self.subscribers):
+            if subscriber.staff or not event.get("staff_only"):
+                subscriber.offer(event)
+
+
+class Hub:
+    def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.feeds: dict[int, Feed] = {}
+        self.moderators: set[Subscriber] = set()
+        self.clients: Counter[str] = Counter()
+        self.tasks = [
+            _background(brokers.current().listen(self.deliver)),
+            _background(self.check()),
+        ]
+
+    # -- who is watching
+
+    def streams_of(self, client: str) -> int:
+        return self.clients[client]
+
+    def join(self, client: str, *, staff: bool, thread_id: int | None, version: int = 0):
+        subscriber = Subscriber(self, client, staff=staff, thread_id=thread_id)
+        self.clients[client] += 1
+        if thread_id is None:
+            self.moderators.add(subscriber)
+        else:
+            feed = self.feeds.get(thread_id)
+            if feed is None:
+                feed = self.feeds[thread_id] = Feed(self, thread_id, version)
+            feed.subscribers.add(subscriber)
+        return subscriber
+
+    def leave(self, subscriber: Subscriber) -> None:
+        if subscriber.left:
+            return
+        subscriber.left = True
+        self.clients[subscriber.client] -= 1
+        if self.clients[subscriber.client] <= 0:
+            del self.clients[subscriber.client]
+        if subscriber.thread_id is None:
+            self.moderators.discard(subscriber)
+            return
+        feed = self.feeds.get(subscriber.thread_id)
+        if feed is not None:
+            feed.subscribers.discard(subscriber)
+            if not feed.subscribers:
+                # Nobody watches the thread: nothing is kept for it.
+                del self.feeds[subscriber.thread_id]
+                feed.task.cancel()
+
+    # -- what arrives
+
+    def deliver(self, message: dict[str, Any]) -> None:
+        for moderator in list(self.moderators):
+            moderator.offer(message)
+        feed = self.feeds.get(message.get("thread"))  # type: ignore[arg-type]
+        if feed is not None and message.get("version") is not None:
+            feed.push(message)
+
+    async def check(self) -> None:
+        while True:
+            await asyncio.sleep(CHECK_EVERY)
+            if not self.feeds:
+                continue
+            try:
+                versions = await _db(_versions, list(self.feeds))
+            except Exception:
+                log.exception("Could not check the versions of the watched threads")
+                continue
+            for thread_id, version in versions.items():
+                feed = self.feeds.get(thread_id)
+                if feed is not None and version > feed.last:
+                    feed.push({"thread": thread_id, "version": version})
+
+
+def _background(coroutine) -> asyncio.Task:
+    """A task of the process, not of the request that started it: with a context of its
+    own, its database work runs in the process's one thread for it, not in the request's
+    (which is gone when the request is)."""
+    return asyncio.get_running_loop().create_task(coroutine, context=contextvars.Context())
+
+
+async def _db(function, *args):
+    """Run a query of the process's own (no request around it), in its one thread for them:
+    a connection the database closed, or one past its age, is replaced first, as a request
+    would replace it."""
+
+    def run():
+        close_old_connections()
+        return function(*args)
+
+    return await sync_to_async(run)()
+
+
+def _versions(thread_ids: list[int]) -> dict[int, int]:
+    return dict(Thread.objects.filter(pk__in=thread_ids).values_list("pk", "version"))
+
+
+_hub: Hub | None = None
+
+
+def hub() -> Hub:
+    """This process's hub, started on the first stream (in the running event loop)."""
+    global _hub
+    if _hub is None or _hub.loop is not asyncio.get_running_loop():
+        _hub = Hub()
+    return _hub
