@@ -4,20 +4,23 @@
     .venv/bin/python bench/live.py --quick    # smoke run: 100 subscribers, one thread, embedded
 
 Options: --setups embedded,redis (either alone), --subscribers 100,1000, --spread 1,100 (the
-number of threads the subscribers watch), --keep (keep the temp dir), --wait-quiet SECONDS
-(first wait for other processes to leave the CPU; for figures to publish).
+number of threads the subscribers watch), --pace SECONDS (between the latency series' posts,
+0.2), --keep (keep the temp dir), --wait-quiet SECONDS (first wait for other processes to
+leave the CPU; for figures to publish).
 
 What it measures, in each setup and for each number of subscribers and of threads:
  1. Latency of the live events: one client posts comments, one at a time with a pause
-    between them (POST /api/v1/threads/<id>/comments, to a random thread of those watched),
-    and notes time.monotonic() when each 201 has arrived. The subscribers are raw SSE
-    connections (GET /live/threads/<id>/, spread evenly over the threads) held by one or two
-    separate asyncio processes, which note time.monotonic() when each event arrives: one
-    clock for every process of the machine. Latency = arrival - 201, for every subscriber and
-    every published comment, p50 and p99 (ms). The event is published when the comment's
-    transaction commits, before the 201 is written, so a subscriber may have it before the
-    poster has read its 201: such latencies are negative and kept as measured (their count
-    is said). A comment held by screening sends its event to moderators only: it is not
+    between them (POST /api/v1/threads/<id>/comments, to a random thread of those watched;
+    100 comments, --pace apart: an event delivered within the target has reached every
+    subscriber before the next is posted, so the figure is one event's way, not a
+    backlog's), and notes time.monotonic() when each 201 has arrived. The subscribers are
+    raw SSE connections (GET /live/threads/<id>/, spread evenly over the threads) held by
+    one or two separate asyncio processes, which note time.monotonic() when each event
+    arrives: one clock for every process of the machine. Latency = arrival - 201, for every
+    subscriber and every published comment, p50 and p99 (ms). The event is published when
+    the comment's transaction commits, before the 201 is written, so a subscriber may have
+    it before the poster has read its 201: such latencies are negative and kept as measured
+    (their count is said). A comment held by screening sends its event to moderators only: it is not
     expected at the subscribers, and the held ones are counted.
  2. Memory (RSS) of the stream process, the granian process running config.asgi:application
     (with its worker), before the subscribers connect and once they are connected, and what
@@ -72,7 +75,13 @@ from bench.common.client import (  # noqa: E402
     warm_posts,
 )
 from bench.common.content import post_bodies  # noqa: E402
-from bench.common.machine import Monitor, find_process, tree_rss_mb, wait_for_quiet  # noqa: E402
+from bench.common.machine import (  # noqa: E402
+    Monitor,
+    find_process,
+    tree_rss_mb,
+    tree_threads,
+    wait_for_quiet,
+)
 from bench.common.servers import Server  # noqa: E402
 
 PG_SERVER = "postgres://postgres:postgres@127.0.0.1:5432/"
@@ -91,8 +100,10 @@ TARGETS = {
 TARGET_SUBSCRIBERS = 1000
 
 CONNECT_AT_ONCE = 50  # connections a subscriber process opens at the same time
-CONNECT_TIMEOUT = 60.0  # seconds for every subscriber to be connected
-PACE = 0.05  # seconds between the latency series' posts
+CONNECT_TIMEOUT = 120.0  # seconds for every subscriber to be connected (or refused)
+# Seconds between the latency series' posts: an event delivered within the target reaches
+# every subscriber before the next is posted (--pace changes it).
+PACE = 0.2
 
 
 # -- seeding (run in a subprocess, with the server's environment) ------------------------------
@@ -236,6 +247,7 @@ class Subscribers:
     def __init__(self, port: int, paths: list[str], processes: int) -> None:
         ctx = multiprocessing.get_context("fork")
         self.pipes, self.procs = [], []
+        self.stopping = False
         for k in range(processes):
             ours, theirs = ctx.Pipe()
             self.pipes.append(ours)
@@ -247,10 +259,13 @@ class Subscribers:
         for proc in self.procs:
             proc.start()
         total = {"connected": 0, "failed": 0, "first_failures": []}
+        deadline = time.monotonic() + CONNECT_TIMEOUT
         for pipe in self.pipes:
-            if not pipe.poll(CONNECT_TIMEOUT + 60):
+            if not pipe.poll(max(0.0, deadline - time.monotonic())):
+                self.kill()
                 raise BenchHTTPError(
-                    f"a subscriber process did not connect within {CONNECT_TIMEOUT + 60:.0f} s"
+                    f"the subscribers were not all connected (or refused) within "
+                    f"{CONNECT_TIMEOUT:.0f} s"
                 )
             _, stats = pipe.recv()
             total["connected"] += stats["connected"]
@@ -261,6 +276,7 @@ class Subscribers:
     def stop(self) -> tuple[dict[int, list[float]], dict]:
         arrivals: dict[int, list[float]] = {}
         total: dict = {}
+        self.stopping = True
         for pipe in self.pipes:
             with contextlib.suppress(OSError):
                 pipe.send("stop")
@@ -272,11 +288,15 @@ class Subscribers:
                 arrivals.setdefault(comment, []).extend(times)
             for key in ("connected", "closed", "open_at_stop", "out_of_order", "events", "reloads"):
                 total[key] = total.get(key, 0) + stats[key]
+        self.kill()
+        return arrivals, total
+
+    def kill(self) -> None:
         for proc in self.procs:
-            proc.join(timeout=10)
+            proc.join(timeout=10 if proc.exitcode is None and self.stopping else 0)
             if proc.is_alive():
                 proc.kill()
-        return arrivals, total
+                proc.join(timeout=10)
 
 
 # -- the benchmark -----------------------------------------------------------------------------
@@ -298,7 +318,8 @@ class Bench:
         self.info: dict = {}
         self.rng = random.Random(SEED)
         self.salt = 0
-        self.latency_posts = 20 if self.quick else 200
+        self.latency_posts = 20 if self.quick else 100
+        self.pace = args.pace if args.pace is not None else 0.1 if self.quick else PACE
         self.rate_seconds = 1.5 if self.quick else 5.0
         self.grace = 1.5 if self.quick else 3.0
         self.threads_needed = max(args.spread)
@@ -371,6 +392,10 @@ class Bench:
         pid = find_process(server.pid, STREAM_PROCESS)
         return tree_rss_mb(pid) if pid else None
 
+    def stream_threads(self, server: Server) -> int | None:
+        pid = find_process(server.pid, STREAM_PROCESS)
+        return tree_threads(pid) if pid else None
+
     def warm_streams(self, server: Server, thread_id: int) -> None:
         """One stream opened and closed: the stream process's first one loads what every
         stream needs, which is not what connections cost."""
@@ -428,7 +453,7 @@ class Bench:
                         "status": answer["status"],
                     }
                 )
-                time.sleep(PACE)
+                time.sleep(self.pace)
         finally:
             conn.close()
         return out
@@ -450,6 +475,7 @@ class Bench:
             with self.monitor.phase(setup, count, f"post rate without ({label})", streams.pid):
                 out["post_rate_without"] = self.posting_rate(posting, threads[0])
         out["stream_rss_before_mb"] = self.stream_rss(streams)
+        out["stream_threads_before"] = self.stream_threads(streams)
         group = Subscribers(streams.port, paths, 1 if count <= 100 else 2)
         t0 = time.monotonic()
         joined = group.start()
@@ -463,6 +489,7 @@ class Bench:
         try:
             time.sleep(0.5)
             out["stream_rss_after_mb"] = after = self.stream_rss(streams)
+            out["stream_threads_after"] = self.stream_threads(streams)
             before = out["stream_rss_before_mb"]
             if after is not None and before is not None and joined["connected"]:
                 out["stream_rss_per_1000_mb"] = round(
@@ -494,7 +521,8 @@ class Bench:
         line = (
             f"    latency p50 {out['p50_ms']} ms, p99 {out['p99_ms']} ms, max {out['max_ms']} "
             f"ms ({out['samples']} arrivals of {out['published']} comments; {out['negative']} "
-            f"negative, {out['held']} held); stream process {before} -> {after} MB"
+            f"negative, {out['held']} held); stream process {before} -> {after} MB, "
+            f"{out['stream_threads_before']} -> {out['stream_threads_after']} threads"
         )
         if rate:
             line += (
@@ -778,7 +806,7 @@ class Bench:
             "setup": {
                 **{k: v for k, v in self.info.items() if k not in {"started", "seconds"}},
                 "latency_posts": self.latency_posts,
-                "pace_s": PACE,
+                "pace_s": self.pace,
                 "grace_s": self.grace,
                 "post_rate_seconds": self.rate_seconds,
             },
@@ -797,6 +825,9 @@ def main() -> int:
     parser.add_argument("--setups", default=None, help="embedded,redis (default: both)")
     parser.add_argument("--subscribers", type=numbers, default=None, help="default: 100,1000")
     parser.add_argument("--spread", type=numbers, default=None, help="threads; default: 1,100")
+    parser.add_argument(
+        "--pace", type=float, default=None, help=f"seconds between posts (default: {PACE})"
+    )
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="SECONDS")
     parser.add_argument("--seed", type=int, default=None, help=argparse.SUPPRESS)

@@ -55,6 +55,15 @@ def tree_rss_mb(pid: int) -> float:
     return round(sum(_rss_kb(p) for p in _tree(pid)) / 1024, 1)
 
 
+def tree_threads(pid: int) -> int:
+    """The threads of a process and all its descendants, now."""
+    count = 0
+    for p in _tree(pid):
+        with contextlib.suppress(OSError):
+            count += len(os.listdir(f"/proc/{p}/task"))
+    return count
+
+
 def find_process(root: int, needle: str) -> int | None:
     """The first process under `root` (root included, parents before children) whose command
     line holds `needle`."""
