@@ -521,7 +521,8 @@ class Bench:
         line = (
             f"    latency p50 {out['p50_ms']} ms, p99 {out['p99_ms']} ms, max {out['max_ms']} "
             f"ms ({out['samples']} arrivals of {out['published']} comments; {out['negative']} "
-            f"negative, {out['held']} held); stream process {before} -> {after} MB, "
+            f"negative, down to {out['min_ms']} ms; {out['held']} held); stream process "
+            f"{before} -> {after} MB, "
             f"{out['stream_threads_before']} -> {out['stream_threads_after']} threads"
         )
         if rate:
