@@ -10,7 +10,7 @@ PORT ?= 8000
 WORKERS ?= 2
 export PARLEY_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve install install-runtime migrate demo lint test test-postgres browser-deps lock screenshots bench bench-quick bench-language bench-moderation clean
+.PHONY: run serve install install-runtime migrate demo lint test test-postgres browser-deps lock screenshots bench bench-quick bench-live bench-language bench-moderation clean
 
 RUNTIME_LOCK := requirements/runtime.lock
 TEST_LOCK := requirements/test.lock
@@ -87,6 +87,11 @@ bench: install
 # Every bench/ script in its quick mode, as the test suite runs them (figures, no targets).
 bench-quick: install
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -q tests/bench/test_benches_run.py
+
+# The live events: latency to subscribers, the stream process's memory, posting beside them
+# (the redis setup needs PostgreSQL and Redis at 127.0.0.1).
+bench-live: install
+	$(BIN)/python bench/live.py
 
 bench-language: install
 	$(BIN)/python bench/language.py

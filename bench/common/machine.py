@@ -50,6 +50,37 @@ def _rss_kb(pid: int) -> int:
         return 0
 
 
+def tree_rss_mb(pid: int) -> float:
+    """The resident memory of a process and all its descendants, now, in MB."""
+    return round(sum(_rss_kb(p) for p in _tree(pid)) / 1024, 1)
+
+
+def tree_threads(pid: int) -> int:
+    """The threads of a process and all its descendants, now."""
+    count = 0
+    for p in _tree(pid):
+        with contextlib.suppress(OSError):
+            count += len(os.listdir(f"/proc/{p}/task"))
+    return count
+
+
+def find_process(root: int, needle: str) -> int | None:
+    """The first process under `root` (root included, parents before children) whose command
+    line holds `needle`."""
+    todo = [root]
+    while todo:
+        pid = todo.pop(0)
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                cmdline = fh.read().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            cmdline = ""
+        if needle in cmdline:
+            return pid
+        todo.extend(_children(pid))
+    return None
+
+
 def _jiffies(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/stat") as fh:

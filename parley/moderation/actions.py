@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from parley.accounts.models import User
 from parley.discussion import actions as discussion
-from parley.discussion import quotes
+from parley.discussion import changes, quotes
 from parley.discussion.models import Comment
 from parley.lib.errors import ActionError, Conflict, Forbidden, Invalid
 from parley.moderation import bans, people
@@ -87,6 +87,8 @@ def decide(
             raise
         # Decided: out of the queue (flags before this decision no longer count either).
         Screening.objects.filter(comment=comment).update(review=False)
+        if expected == OUTCOME[action]:  # no status changed (flags dismissed): queues refresh
+            changes.announce(comment.thread_id, changes.DECIDED, [comment.pk])
         label = REJECT_REASONS.get(category, "") if category else ""
         record(
             action,
@@ -237,6 +239,12 @@ def decide_many(
             discussion.delete_comments(fresh, by=by)
         else:
             discussion.set_comments_status(fresh, target, by=by)
+        unchanged: dict[int, list[int]] = {}
+        for comment in fresh:
+            if expected[comment.pk] == target and action != Decision.Action.DELETE:
+                unchanged.setdefault(comment.thread_id, []).append(comment.pk)
+        for thread_id, same in unchanged.items():  # flags dismissed: the queues refresh
+            changes.announce(thread_id, changes.DECIDED, same)
         record_many(
             [
                 entry(

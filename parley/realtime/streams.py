@@ -20,7 +20,10 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
 
+from parley.discussion import access
+from parley.discussion.changes import THREAD
 from parley.discussion.models import Thread
+from parley.lib.errors import NotFound
 from parley.realtime import brokers, events
 
 log = logging.getLogger(__name__)
@@ -95,6 +98,8 @@ class Feed:
         if version == self.last + 1 and "kind" in item:
             self.last = version
             self.offer(item)
+            if item["kind"] == THREAD:
+                await self._still_shown()
             return
         # Some were not received (or this is the check): read them, in order.
         while self.last < version:
@@ -107,6 +112,17 @@ class Feed:
                 self.last = event["version"]
                 self.offer(event)
                 await asyncio.sleep(0)  # let the subscribers' streams take it
+            if any(event["kind"] == THREAD for event in missed):
+                await self._still_shown()
+
+    async def _still_shown(self) -> None:
+        """After the post changed: if readers may no longer see it (taken back, or moved to
+        a later time), its streams close, and their browsers' reconnects are refused."""
+        try:
+            await _db(access.thread_version, self.thread_id)
+        except NotFound:
+            for subscriber in list(self.subscribers):
+                subscriber.drop()
 
     def offer(self, event: dict) -> None:
         for subscriber in list(self.subscribers):

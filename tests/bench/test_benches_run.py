@@ -51,6 +51,7 @@ def needs(what: str, present: bool) -> None:
 # is installed from the package index on first use, which a test must not reach.
 SCRIPTS = {
     "thread.py": ["--quick", "--servers", "parley"],
+    "live.py": ["--quick"],
     "posting_profile.py": ["--quick"],
     "page_profile.py": ["--quick"],
     "language.py": ["--quick", "--json-only"],

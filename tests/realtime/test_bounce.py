@@ -1,12 +1,10 @@
-"""A stream asked of a WSGI process (runserver, Django's live server, the WSGI workers) is
-answered at once with 307 to the same address and Connection: close: it never holds a
-WSGI worker."""
+"""A stream asked of a WSGI process (runserver, Django's live server) is answered at once with
+307 to the same address and Connection: close: it never holds a WSGI worker. Under `parley
+serve` the front door sends streams to the ASGI server (tests/server/test_front_door.py)."""
 
 from __future__ import annotations
 
 import http.client
-
-import pytest
 
 
 def test_the_test_client_is_bounced(client, thread):
@@ -31,11 +29,3 @@ def test_djangos_development_server_bounces_and_closes(live_server, thread):
     assert response.getheader("Location") == f"/live/threads/{thread.pk}/"
     assert response.getheader("Connection") == "close"
     assert b"follow the Location" in response.read()
-
-
-@pytest.mark.server
-def test_the_wsgi_workers_bounce_and_close(server, thread):
-    response = _ask(server.url, f"/live/threads/{thread.pk}/")
-    assert response.status == 307
-    assert response.getheader("Location") == f"/live/threads/{thread.pk}/"
-    assert response.getheader("Connection") == "close"

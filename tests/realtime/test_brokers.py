@@ -121,3 +121,17 @@ def test_the_redis_broker_carries_a_comment_to_a_stream(
         stream.close()
         server.stop()
         pubsub.close()
+
+
+def test_a_redis_that_is_down_never_holds_a_change_up(settings, caplog):
+    from parley.realtime.brokers import redis as redis_broker
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/3"  # nothing listens there
+    broker = redis_broker.Broker()
+    started = time.monotonic()
+    broker.publish([{"thread": 1, "version": 1}])
+    assert time.monotonic() - started < redis_broker.TIMEOUT + 0.5
+    assert "Could not publish 1 live events to Redis" in caplog.text
+    started = time.monotonic()
+    broker.publish([{"thread": 1, "version": 2}])  # left alone for a while: no wait at all
+    assert time.monotonic() - started < 0.05

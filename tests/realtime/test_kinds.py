@@ -143,3 +143,23 @@ def test_a_flag_that_holds_nothing_stores_no_event_but_tells_moderators(
             "staff_only": True,
         }
     ]
+
+
+def test_approving_a_flagged_published_comment_tells_the_other_moderators_queues(
+    thread, post_as, moderator, no_rate_limit, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Dismissing the flags of a published comment changes no status, so no version: the
+    queues still hear of it, and readers do not."""
+    from parley.realtime import brokers
+
+    comment = post_as(thread, "John", "Hello.")
+    stored = last_event(thread)
+    sent: list[dict] = []
+    monkeypatch.setattr(brokers.current(), "publish", sent.extend)
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.decide(comment, "approve", by=moderator, expected="published")
+    with django_capture_on_commit_callbacks(execute=True):
+        moderation.decide_many([(str(comment.pk), "published")], "approve", by=moderator)
+    assert last_event(thread) == stored
+    decided = {"thread": thread.pk, "version": None, "kind": "decided", "comments": [comment.pk]}
+    assert sent == [{**decided, "staff_only": True}] * 2

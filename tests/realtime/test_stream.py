@@ -198,3 +198,28 @@ def test_the_moderation_stream_gets_every_event_and_flags(
         assert event.json["comments"] == [comment.pk]
     finally:
         queue.close()
+
+
+def test_a_post_taken_back_closes_its_streams(stream_server, thread, moderator):
+    from parley.publishing.actions import save_post
+
+    staff = Client()
+    staff.force_login(moderator)
+    cookie = {"Cookie": f"sessionid={staff.cookies['sessionid'].value}"}
+    reader = Stream(stream_server.url, f"/live/threads/{thread.pk}/")
+    watcher = Stream(stream_server.url, f"/live/threads/{thread.pk}/", cookie)
+    try:
+        reader.next()
+        watcher.next()
+        post = thread.post
+        post.is_published = False
+        save_post(post)
+        event = watcher.next_event(timeout=3)
+        assert (event.event, event.json["version"]) == ("thread", 1)  # moderators hear of it
+        for stream in (reader, watcher):
+            with pytest.raises(EOFError):
+                stream.next_event(timeout=3)  # then the stream ends, for everyone
+        assert Stream(stream_server.url, f"/live/threads/{thread.pk}/").status == 404
+    finally:
+        reader.close()
+        watcher.close()

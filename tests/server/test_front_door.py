@@ -178,3 +178,22 @@ def test_a_port_in_use_is_said_before_anything_starts(tmp_path, transactional_db
     assert done.returncode != 0
     assert f"Cannot listen on 127.0.0.1:{port}" in done.stderr
     assert "choose another with --port" in done.stderr
+
+
+def test_a_page_and_a_stream_on_one_connection_reach_their_own_servers(server, dossier):
+    """A browser reuses a connection that loaded the page for the page's stream: the page
+    comes from the WSGI workers, the stream from the ASGI server, on the one connection."""
+    thread = dossier.thread.pk
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"GET /posts/lastovo/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        received = b""
+        while b"</html>" not in received:
+            received += sock.recv(65536)
+        assert _answers(received) == [b"HTTP/1.1 200 OK"]
+        stream = f"GET /live/threads/{thread}/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        sock.sendall(stream.encode())
+        received = b""
+        while b"retry:" not in received:
+            received += sock.recv(65536)
+    assert received.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert b"text/event-stream" in received

@@ -26,6 +26,7 @@ BAD = [
     ("PARLEY_TIME_ZONE", "Europe/Lisbn", "Write an IANA name such as Europe/Lisbon"),
     ("PARLEY_SECURE_COOKIES", "sometimes", "PARLEY_SECURE_COOKIES must be one of true/false"),
     ("PARLEY_SSL_REDIRECT", "always", "PARLEY_SSL_REDIRECT must be one of true/false"),
+    ("PARLEY_FRONT_DOOR", "maybe", "PARLEY_FRONT_DOOR must be one of true/false"),
     ("PARLEY_HSTS_SECONDS", "-1", "PARLEY_HSTS_SECONDS must be at least 0"),
     ("PARLEY_HSTS_INCLUDE_SUBDOMAINS", "all", "PARLEY_HSTS_INCLUDE_SUBDOMAINS must be one of"),
     ("PARLEY_HSTS_PRELOAD", "please", "PARLEY_HSTS_PRELOAD must be one of true/false"),

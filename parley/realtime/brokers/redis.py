@@ -9,6 +9,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import time
 
 import redis
 import redis.asyncio
@@ -20,6 +21,9 @@ log = logging.getLogger(__name__)
 
 # Seconds a publisher waits for Redis before giving the message up.
 TIMEOUT = 1.0
+# Seconds a publisher that could not reach Redis leaves it alone: changes committed meanwhile
+# are not held up by a Redis that is down, and streams find them by their check.
+QUIET = 5.0
 
 
 def channel(url: str) -> str:
@@ -34,8 +38,11 @@ def channel(url: str) -> str:
 class Broker(base.Broker):
     def __init__(self) -> None:
         self._clients: dict[str, redis.Redis] = {}
+        self._quiet_until = 0.0
 
     def publish(self, messages: list[dict]) -> None:
+        if time.monotonic() < self._quiet_until:
+            return
         url = settings.REDIS_URL
         client = self._clients.get(url)
         if client is None:
@@ -48,7 +55,14 @@ class Broker(base.Broker):
                 pipe.publish(channel(url), json.dumps(message, separators=(",", ":")))
             pipe.execute()
         except (redis.RedisError, OSError) as error:
-            log.warning("Could not publish %d live events to Redis: %s", len(messages), error)
+            self._quiet_until = time.monotonic() + QUIET
+            log.warning(
+                "Could not publish %d live events to Redis (streams find them within a "
+                "second; trying Redis again in %d s): %s",
+                len(messages),
+                QUIET,
+                error,
+            )
 
     async def listen(self, deliver: base.Deliver) -> None:
         url = settings.REDIS_URL
