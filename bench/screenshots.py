@@ -2,9 +2,10 @@
 
 Starts the production server (`parley serve`) on a temporary data directory with the demo
 loaded, photographs the dossier and a deep part of its discussion at desktop and phone widths,
-and the moderation queue the demo's classifier fills (logged in as the demo's admin), then
-stops the server. Run with `make screenshots` (or `.venv/bin/python bench/screenshots.py`);
-`--out DIR` writes the pictures elsewhere, to compare before replacing them.
+the discussion as new comments arrive while it is open, and the moderation queue the demo's
+classifier fills (logged in as the demo's admin), then stops the server. Run with
+`make screenshots` (or `.venv/bin/python bench/screenshots.py`); `--out DIR` writes the
+pictures elsewhere, to compare before replacing them.
 
 Uses Debian's Chromium (/usr/bin/chromium); it never downloads a browser.
 """
@@ -114,6 +115,70 @@ def post_twice_as_a_guest(page: Page, url: str, body: str) -> None:
     page.locator("details.node--awaiting .repeat-note").wait_for()
 
 
+# Live changes: while the photographed page is open, another reader posts a top-level comment
+# and a reply to a comment on screen; the page shows the first in its "new comments" bar and
+# the reply in place, marked new. The bar stays at the top of the screen over the discussion.
+LIVE_TOP = "Has anyone crossed since noon? The queue on our side has not moved at all."
+LIVE_REPLY = "The annex is on the embassy's site, under press releases, dated the first."
+LIVE_TOP_PHONE = "Same here on the other side: nobody has been waved through yet."
+LIVE_REPLY_PHONE = "It is listed as annex two, after the inspection schedule."
+SCROLL_TO_NEW_REPLY = """(fraction) => {
+    const reply = document.querySelector('#comments details.node--new');
+    if (!reply) { throw new Error('the new reply is not on the page'); }
+    const top = reply.getBoundingClientRect().top + window.scrollY;
+    window.scrollTo(0, top - fraction * window.innerHeight);
+}"""
+# The first comment without replies (a leaf of the reply tree), where a new reply shows at once
+# under it, indented one step.
+UNANSWERED = """() => {
+    const node = [...document.querySelectorAll('#comment-list details.node')].find(n =>
+        !n.querySelector(':scope > .replies') && !/level-[56]/.test(n.className) &&
+        n.querySelector(':scope > .comment-actions a.reply'));
+    if (!node) { throw new Error('the demo has no comment without replies to answer'); }
+    return node.id;
+}"""
+
+
+def streams(url: str) -> bool:
+    """Whether the server answers a thread's stream at its own address."""
+    request = urllib.request.Request(url, headers={"Accept": "text/event-stream"})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310  (loopback)
+            return response.headers.get_content_type() == "text/event-stream"
+    except OSError:
+        return False
+
+
+def another_reader_posts(top: str, reply: str) -> Callable[[Page, str], None]:
+    def act(page: Page, url: str) -> None:
+        page.goto(f"{url}#comments")
+        discussion = page.locator(".discussion")
+        thread_stream = page.url.split("/posts/")[0] + discussion.get_attribute("data-live")
+        if not streams(thread_stream):
+            # A server that does not route streams yet: the page polls its thread's events.
+            page.context.add_init_script("delete window.EventSource")
+            page.reload()
+        else:
+            page.wait_for_function("() => document.querySelector('.discussion').dataset.streaming")
+        parent = page.evaluate(UNANSWERED)
+        other = page.context.browser.new_context(locale="en-GB", timezone_id=READER_ZONE)
+        writer = other.new_page()
+        for body, under in ((top, None), (reply, parent)):
+            writer.goto(url)
+            if under:
+                writer.locator(f"#{under} > .comment-actions a.reply").click()
+            form = writer.locator("#reply-form")
+            form.locator("input[name=name]").fill("Ines Duarte")
+            form.locator("textarea[name=body]").fill(body)
+            with writer.expect_navigation():
+                form.locator("button[type=submit]").click()
+        other.close()
+        page.locator(".new-comments:not([hidden])").wait_for(timeout=15_000)
+        page.locator(f"#{parent} > .replies > details.node--new").wait_for(timeout=15_000)
+
+    return act
+
+
 @dataclass(frozen=True)
 class Shot:
     name: str
@@ -149,6 +214,21 @@ SHOTS = [
         scroll=SCROLL_TO_PARENT,
         scroll_arg=0.05,
         act=lambda page, url: post_twice_as_a_guest(page, url, PHONE_ANSWER),
+    ),
+    Shot(
+        "live-desktop",
+        phone=False,
+        scroll=SCROLL_TO_NEW_REPLY,
+        scroll_arg=0.35,
+        height=800,
+        act=another_reader_posts(LIVE_TOP, LIVE_REPLY),
+    ),
+    Shot(
+        "live-phone",
+        phone=True,
+        scroll=SCROLL_TO_NEW_REPLY,
+        scroll_arg=0.3,
+        act=another_reader_posts(LIVE_TOP_PHONE, LIVE_REPLY_PHONE),
     ),
     Shot("queue-desktop", phone=False, height=800, path="/moderation/", moderator=True),
     Shot("queue-phone", phone=True, path="/moderation/", moderator=True),

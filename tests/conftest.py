@@ -310,6 +310,10 @@ def page(browser, live_server):
         timezone_id="Europe/Lisbon",
         base_url=live_server.url,
     )
+    # Django's test server is a WSGI process alone, with no stream process behind it: there a
+    # page follows its thread by polling the events, as a browser without EventSource does.
+    # The streams themselves are tested against `parley serve` (tests/browser/test_live_*.py).
+    context.add_init_script("delete window.EventSource")
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -92,6 +92,22 @@ def queue_page(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("partial", None)
+    # Where a decision returns to: this page, also when the list was fetched on its own.
+    kept = request.GET.copy()
+    kept.pop("partial", None)
+    here = request.path + (f"?{kept.urlencode()}" if kept else "")
+    if request.GET.get("partial") == "1":  # the list alone, for an open queue that refreshes
+        return render(
+            request,
+            "moderation/_queue_items.html",
+            {
+                "items": queue.items(shown),
+                "page": page,
+                "reject_reasons": actions.REJECT_REASONS.items(),
+                "here": here,
+            },
+        )
     return render(
         request,
         "moderation/queue.html",
@@ -111,6 +127,7 @@ def queue_page(request: HttpRequest) -> HttpResponse:
             "posts": Post.objects.order_by("-published_at").values_list("slug", "title")[:50],
             "reject_reasons": actions.REJECT_REASONS.items(),
             "query": query.urlencode(),
+            "here": here,
         },
     )
 

@@ -13,5 +13,5 @@ urlpatterns = [
     path("c/<int:comment_id>/history/", views.comment_history, name="comment-history"),
     path("language/", views.reader_language, name="reader-language"),
     path("translations/", views.translations_ready, name="translations"),
-    path("threads/<int:thread_id>/changes/", views.thread_changes, name="thread-changes"),
+    path("threads/<int:thread_id>/comments/", views.comment_fragments, name="thread-comments"),
 ]

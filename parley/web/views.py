@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -273,6 +274,28 @@ def _post_context(request: HttpRequest, thread: Thread, *, form: dict | None = N
         "form": form,
         "max_length": f"{settings.PARLEY_COMMENT_MAX_LENGTH:,}",
         "show_original": _show_original(request),
+        "live": _live_texts(),
+        "max_indent": settings.PARLEY_MAX_INDENT,
+    }
+
+
+# Numbers that between them fall in every plural category of the offered languages; the page
+# picks, for a count, the form of the sample in the same category (Intl.PluralRules).
+_PLURAL_SAMPLES = (0, 1, 2, 3, 5, 11, 21, 22, 25, 100, 101, 102)
+
+
+def _plural_forms(singular: str, plural: str) -> str:
+    """A message's plural forms for the page's script, as JSON: {sample: text with %(n)s}."""
+    forms = {n: ngettext(singular, plural, n) for n in _PLURAL_SAMPLES}
+    return json.dumps(forms, ensure_ascii=False)
+
+
+def _live_texts() -> dict[str, str]:
+    """What the page says of live changes, in the reader's language."""
+    return {
+        "new_comments": _plural_forms("%(n)s new comment", "%(n)s new comments"),
+        "new_replies": _plural_forms("%(n)s new reply", "%(n)s new replies"),
+        "comment_count": _plural_forms("%(n)s comment", "%(n)s comments"),
     }
 
 
@@ -552,13 +575,13 @@ def reader_language(request: HttpRequest) -> HttpResponse:
 MAX_POLLED = 200
 
 
-def _ids(request: HttpRequest, name: str) -> list[int]:
+def _ids(request: HttpRequest, name: str, *, limit: int = MAX_POLLED) -> list[int]:
     raw = request.GET.get(name, "")
     ids = [part for part in raw.split(",") if part]
-    if len(ids) > MAX_POLLED or not all(part.isdigit() and len(part) < 19 for part in ids):
+    if len(ids) > limit or not all(part.isdigit() and len(part) < 19 for part in ids):
         raise Invalid(
             _("“%(name)s” must be a comma-separated list of at most %(n)s numbers.")
-            % {"name": name, "n": MAX_POLLED},
+            % {"name": name, "n": limit},
             field=name,
             code="bad_ids",
         )
@@ -601,25 +624,48 @@ def translations_ready(request: HttpRequest) -> HttpResponse:
     return JsonResponse(out)
 
 
-@require_safe
-def thread_changes(request: HttpRequest, thread_id: int) -> HttpResponse:
-    """For open pages: the thread's version, and which of the comments they show were taken
-    down since (held, rejected or deleted by a moderator or by the automatic signals).
+MAX_FRAGMENTS = 100
 
-    One cheap query while nothing changed; pages ask every few seconds.
+
+@require_safe
+def comment_fragments(request: HttpRequest, thread_id: int) -> HttpResponse:
+    """Comments of one thread as the thread page renders them, for an open page that learnt
+    of them (posted, edited, removed): each one's HTML in the reader's language and zone, its
+    parent, and whether readers at large see it. Ids this reader may not see (held for
+    someone else, rejected, of another thread, unknown) are listed as hidden, so a page takes
+    them down; `count` is the thread's comment count for its heading.
     """
     try:
-        version = access.thread_version(thread_id)
-    except NotFound as exc:
-        return _json_refusal(exc)
-    seen = request.GET.get("v", "")
-    if seen == str(version):
-        return JsonResponse({"version": version})
-    try:
-        shown = _ids(request, "ids")
+        thread = access.access_thread(thread_id, with_post=True)
+        wanted = list(dict.fromkeys(_ids(request, "ids", limit=MAX_FRAGMENTS)))
     except ActionError as error:
         return _json_refusal(error)
-    still = access.still_published(thread_id, shown)
-    own = access.own_held(thread_id, _viewer(request))
-    removed = [pk for pk in shown if pk not in still and pk not in own]
-    return JsonResponse({"version": version, "removed": removed})
+    viewer = _viewer(request)
+    # The page's own rule: visible comments, and the reader's own held ones; a moderator
+    # also sees the held comments asked for (never a rejected one).
+    own = access.own_held(thread.pk, viewer)
+    also = frozenset(wanted) if viewer.moderator else own
+    comments = []
+    if wanted:
+        rows = queries.ordered(thread, queries.DEFAULT_SORT, also=also).filter(pk__in=wanted)
+        comments = list(rows.exclude(status=Comment.Status.REJECTED))
+    _translate(request, comments)
+    _mark_own_held(comments, own, viewer)
+    context = {
+        "thread": thread,
+        "post": thread.post,
+        "editable": _editable(request, thread),
+        "max_indent": settings.PARLEY_MAX_INDENT,
+        "show_original": _show_original(request),
+    }
+    out: dict[str, dict[str, Any]] = {}
+    for comment in comments:
+        node = tree.Node(comment=comment, level=0, detached=comment.parent_id is not None)
+        html = render_to_string("parley/_comments.html", {**context, "nodes": [node]})
+        out[str(comment.pk)] = {
+            "html": html,
+            "parent": comment.parent_id,
+            "visible": comment.status in access.VISIBLE,
+        }
+    hidden = [pk for pk in wanted if str(pk) not in out]
+    return JsonResponse({"comments": out, "hidden": hidden, "count": thread.comment_count})

@@ -37,7 +37,9 @@ SLUG_AND_COMMENT_ROUTES = {
     "posts/<slug:slug>/comments/<int:comment_id>/": "/posts/{s}/comments/{c}/",
 }
 THREAD_ROUTES = {
-    "threads/<int:thread_id>/changes/": "/threads/{t}/changes/?ids={all}",
+    "threads/<int:thread_id>/comments/": "/threads/{t}/comments/?ids={all}",
+    "threads/<int:thread_id>/events/": "/threads/{t}/events/?after=0",
+    "live/threads/<int:thread_id>/": "/live/threads/{t}/",
     "api/v1/threads/<thread_id>": "/api/v1/threads/{t}",
     "api/v1/threads/<thread_id>/comments": "/api/v1/threads/{t}/comments?limit=1000",
 }
@@ -159,7 +161,8 @@ def _walk(client, urls: list[str]) -> tuple[list[str], set[str]]:
     for url in urls:
         response = client.get(url)
         assert response.status_code < 500, (url, response.status_code)
-        text = response.content.decode()
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        text = body.decode()
         leaks.extend(f"{url}: {what}" for what, word in SECRETS.items() if word in text)
         shown.update(what for what, word in SHOWN.items() if word in text)
         assert client.head(url).status_code < 500, url

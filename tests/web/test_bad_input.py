@@ -15,8 +15,8 @@ TWENTY_DIGITS = "9" * 20
 
 
 @pytest.mark.parametrize("thread_id", [TWENTY_DIGITS, PAST_64_BITS])
-def test_thread_changes_for_an_id_no_row_can_have_is_not_found(client, thread, thread_id):
-    response = client.get(f"/threads/{thread_id}/changes/?v=1&ids=1,2")
+def test_comments_of_a_thread_id_no_row_can_have_are_not_found(client, thread, thread_id):
+    response = client.get(f"/threads/{thread_id}/comments/?ids=1,2")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/json")
     assert response.json() == {
@@ -83,7 +83,7 @@ def test_page_one_of_an_empty_thread_is_still_a_page(client, thread):
         ("/c/{pk}/history/", 200, False),
         ("/c/{pk}/edit/", 403, False),
         ("/c/{pk}/flag/", 200, False),
-        ("/threads/{thread}/changes/?v=0", 200, False),
+        ("/threads/{thread}/comments/?ids={pk}", 200, False),
         ("/translations/?comments={pk}", 200, False),
         ("/login/", 200, False),
         ("/signup/", 200, False),

@@ -129,8 +129,8 @@ def test_the_pages_that_read_ids_from_the_address(client, site, query, number):
     pages = [
         "/posts/lastovo/",
         "/translations/",
-        f"/threads/{site.pk}/changes/",
-        f"/threads/{number}/changes/",
+        f"/threads/{site.pk}/comments/",
+        f"/threads/{number}/comments/",
         f"/c/{number}/",
         f"/c/{number}/history/",
         f"/posts/lastovo/comments/{number}/",

@@ -18,7 +18,7 @@ def test_head_answers_like_get_on_every_page(client, thread, post_as, rosa):
         f"/c/{comment.pk}/history/",
         f"/c/{comment.pk}/flag/",
         f"/translations/?comments={comment.pk}",
-        f"/threads/{thread.pk}/changes/?ids={comment.pk}",
+        f"/threads/{thread.pk}/comments/?ids={comment.pk}",
         "/signup/",
         "/login/",
         "/posts/nothing-here/",

@@ -44,3 +44,21 @@ def test_a_page_that_is_not_a_number_shows_the_first(client, moderator, held, nu
     html = response.content.decode()
     assert _listed(html) == [held[0].pk, held[1].pk]
     assert "Next page" in html and "Previous page" not in html
+
+
+def test_the_list_alone_is_what_an_open_queue_fetches_again(client, moderator, held, rosa):
+    client.force_login(moderator)
+    whole = client.get("/moderation/?order=oldest&page=2").content.decode()
+    response = client.get("/moderation/?order=oldest&page=2&partial=1")
+    assert response.status_code == 200
+    part = response.content.decode()
+    assert part.lstrip().startswith('<ol class="mod-items" data-live="/live/moderation/"')
+    assert 'data-count="5"' in part
+    assert "<html" not in part and "mod-filters" not in part
+    assert _listed(part) == _listed(whole) == [held[2].pk, held[3].pk]
+    # A decision taken from the fetched list comes back to the queue page, not to the list.
+    assert 'name="next" value="/moderation/?order=oldest&amp;page=2"' in part
+    assert "partial" not in part
+    assert 'class="mod-live-status visually-hidden" role="status"' in whole
+    client.force_login(rosa)
+    assert client.get("/moderation/?partial=1").status_code in (302, 403)

@@ -10,7 +10,6 @@
     filters.open = false;
   }
   var items = Array.prototype.slice.call(document.querySelectorAll(".mod-item"));
-  if (!items.length) { return; }
   var current = 0;
   var bulk = document.getElementById("bulk");
 
@@ -23,6 +22,7 @@
   selected();
 
   function focus(index, open) {
+    if (!items.length) { return; }
     current = Math.max(0, Math.min(items.length - 1, index));
     items.forEach(function (item, i) { item.classList.toggle("mod-item--current", i === current); });
     if (!open) { return; }
@@ -30,15 +30,29 @@
     items[current].scrollIntoView({ block: "nearest" });
   }
 
-  items.forEach(function (item) {
-    var body = item.querySelector(".comment-body");
-    var marked = body && body.querySelector("mark");
-    if (marked && marked.offsetTop + marked.offsetHeight > body.clientHeight) {
-      body.scrollTop = marked.offsetTop;
-    }
+  function scrollToMarks() {
+    items.forEach(function (item) {
+      var body = item.querySelector(".comment-body");
+      var marked = body && body.querySelector("mark");
+      if (marked && marked.offsetTop + marked.offsetHeight > body.clientHeight) {
+        body.scrollTop = marked.offsetTop;
+      }
+    });
+  }
+  scrollToMarks();
+
+  // The live queue replaced its list: the keys move over the new one, from the same comment.
+  document.addEventListener("parley:queue-updated", function () {
+    var was = items[current] && items[current].id;
+    items = Array.prototype.slice.call(document.querySelectorAll(".mod-item"));
+    var again = items.map(function (item) { return item.id; }).indexOf(was);
+    scrollToMarks();
+    selected();
+    if (items.length) { focus(again >= 0 ? again : Math.min(current, items.length - 1), false); }
   });
 
   function press(key) {
+    if (!items.length) { return; }
     var target = items[current].querySelector("[data-key='" + key + "']");
     if (!target) { return; }
     if (target.tagName === "A") { window.location.href = target.href; } else { target.click(); }
@@ -52,7 +66,7 @@
       case "k": focus(current - 1, true); break;
       case "a": case "r": case "s": case "d": case "e": press(event.key); break;
       case "x":
-        var box = items[current].querySelector("input[type=checkbox]");
+        var box = items.length && items[current].querySelector("input[type=checkbox]");
         if (box) { box.checked = !box.checked; selected(); }
         break;
       case "A":
@@ -63,5 +77,5 @@
     }
     event.preventDefault();
   });
-  focus(0, false);
+  if (items.length) { focus(0, false); }
 })();

@@ -1,7 +1,7 @@
 /* Parley's page behaviour. Everything works without it; it adds quoting by selection,
    replying in place, loading more comments in place, the reader's time zone, switching
-   between a translation and its original in place, and translations that arrive while the
-   page is open. */
+   between a translation and its original in place, and what changes while the page is open:
+   new comments, edits, removals and translations, and the moderation queue. */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -145,85 +145,461 @@
     picker.addEventListener("change", function () { picker.form.submit(); });
   }
 
-  // Translations still on their way when the page was made: ask for them now and then, and
-  // put each one in place when it is ready.
+  // Translations still on their way: fetch those the page shows as translating and put each
+  // one in place. While the page follows its thread live it asks for comments when told one
+  // is ready; documents (which no event announces), and comments otherwise, it asks for now
+  // and then, for five minutes.
+  function fetchTranslations(documentsOnly) {
+    var comments = [], documents = [];
+    if (!documentsOnly) {
+      document.querySelectorAll("[data-pending][data-comment-text]").forEach(function (el) {
+        comments.push(el.getAttribute("data-comment-text"));
+      });
+    }
+    document.querySelectorAll("[data-pending][data-document-text]").forEach(function (el) {
+      documents.push(el.getAttribute("data-document-text"));
+    });
+    if (!comments.length && !documents.length) { return Promise.resolve(false); }
+    var url = document.body.getAttribute("data-translations") +
+      "?comments=" + comments.slice(0, 200).join(",") +
+      "&documents=" + documents.slice(0, 200).join(",") + "&tz=" + encodeURIComponent(zoneOfPage());
+    return fetchJSON(url).then(function (ready) {
+      Object.keys(ready.comments).forEach(function (id) {
+        var el = document.querySelector("[data-comment-text='" + id + "']");
+        if (el) { el.outerHTML = ready.comments[id]; }
+      });
+      Object.keys(ready.documents).forEach(function (id) {
+        var el = document.querySelector("[data-document-text='" + id + "']");
+        if (el) { el.outerHTML = ready.documents[id]; }
+      });
+      return true;
+    });
+  }
+
   var pollDelay = 1500, pollUntil = Date.now() + 5 * 60 * 1000, pollTimer = null;
   function pollTranslations() {
     if (pollTimer) { return; }
     pollTimer = window.setTimeout(function () {
       pollTimer = null;
-      var comments = [], documents = [];
-      document.querySelectorAll("[data-pending][data-comment-text]").forEach(function (el) {
-        comments.push(el.getAttribute("data-comment-text"));
-      });
-      document.querySelectorAll("[data-pending][data-document-text]").forEach(function (el) {
-        documents.push(el.getAttribute("data-document-text"));
-      });
-      if ((!comments.length && !documents.length) || Date.now() > pollUntil) { return; }
-      var url = document.body.getAttribute("data-translations") +
-        "?comments=" + comments.slice(0, 200).join(",") +
-        "&documents=" + documents.slice(0, 200).join(",") +
-        "&tz=" + encodeURIComponent(document.body.getAttribute("data-time-zone") || "");
-      fetch(url, { credentials: "same-origin" })
-        .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
-        .then(function (ready) {
-          Object.keys(ready.comments).forEach(function (id) {
-            var el = document.querySelector("[data-comment-text='" + id + "']");
-            if (el) { el.outerHTML = ready.comments[id]; }
-          });
-          Object.keys(ready.documents).forEach(function (id) {
-            var el = document.querySelector("[data-document-text='" + id + "']");
-            if (el) { el.outerHTML = ready.documents[id]; }
-          });
-        })
-        .catch(function () { /* try again later */ })
-        .then(function () {
-          pollDelay = Math.min(pollDelay * 1.5, 15000);
-          pollTranslations();
-        });
+      if (Date.now() > pollUntil) { return; }
+      fetchTranslations(live.connected)
+        .then(function (asked) { if (asked) { pollDelay = Math.min(pollDelay * 1.5, 15000); pollTranslations(); } })
+        .catch(function () { pollDelay = Math.min(pollDelay * 1.5, 15000); pollTranslations(); });
     }, pollDelay);
   }
+
+  function zoneOfPage() { return document.body.getAttribute("data-time-zone") || ""; }
+
+  function fetchJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.json();
+    });
+  }
+
+  function fetchText(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.text();
+    });
+  }
+
+  // A message with plural forms, as the page renders them: {sample: "%(n)s …"}; the form of
+  // the sample in the same plural category as n.
+  function plural(forms, n) {
+    var lang = document.documentElement.lang || "en", samples;
+    try { samples = JSON.parse(forms || "{}"); } catch (e) { samples = {}; }
+    var rules = window.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+    var keys = Object.keys(samples), text = samples[String(n)];
+    for (var i = 0; !text && i < keys.length; i++) {
+      if (rules && rules.select(Number(keys[i])) === rules.select(n) && Number(keys[i]) !== 0) { text = samples[keys[i]]; }
+    }
+    text = text || samples["2"] || "%(n)s";
+    return text.replace("%(n)s", String(n));
+  }
+
+  // Reconnecting after a failure: 1 s doubling to 30 s, ±30%.
+  function backoff(failures) {
+    var base = Math.min(1000 * Math.pow(2, Math.max(0, failures - 1)), 30000);
+    return Math.round(base * (0.7 + Math.random() * 0.6));
+  }
+
+  // A stream of server-sent events that heals: on an error it is closed and opened again after
+  // a backoff, from the last event seen; a hidden tab closes it and opens it again when shown.
+  // After five failures in a row (or without EventSource) it gives up and `fallback` runs.
+  function stream(options) {
+    var source = null, failures = 0, timer = null, given = false;
+    function open() {
+      timer = null;
+      if (source || given || document.visibilityState === "hidden") { return; }
+      source = new window.EventSource(options.url());
+      source.onopen = function () { failures = 0; options.opened(); };
+      options.kinds.forEach(function (kind) {
+        source.addEventListener(kind, function (event) {
+          var data;
+          try { data = JSON.parse(event.data); } catch (e) { return; }
+          options.event(kind, data);
+        });
+      });
+      source.onerror = function () {
+        close();
+        options.closed();
+        failures += 1;
+        if (failures >= 5) { give(); return; }
+        timer = window.setTimeout(open, backoff(failures));
+      };
+    }
+    function close() {
+      if (source) { source.close(); source = null; }
+    }
+    function give() {
+      given = true;
+      close();
+      options.fallback();
+    }
+    if (!window.EventSource) { give(); return; }
+    document.addEventListener("visibilitychange", function () {
+      if (given) { return; }
+      if (document.visibilityState === "hidden") {
+        if (timer) { window.clearTimeout(timer); timer = null; }
+        if (source) { close(); options.closed(); }
+      } else if (!source && !timer) {
+        open();
+      }
+    });
+    open();
+  }
+
+  // Live changes on a thread page: new comments, edits, removals, translations, the thread
+  // opened or closed. Each event carries the thread's version; one already seen is skipped,
+  // so a stream that reconnects (or the polling that replaces it) shows each change once.
+  var discussion = document.querySelector(".discussion[data-live]");
+  var live = { connected: false };
+  if (discussion) { watchThread(discussion); }
   pollTranslations();
 
-  // Decisions reach open pages: every few seconds the page asks whether the thread changed,
-  // and takes down the comments a moderator (or the automatic checks) removed meanwhile.
-  var discussion = document.querySelector(".discussion[data-changes]");
-  var changeDelay = 4000;
-  function watchChanges() {
-    if (!discussion) { return; }
-    window.setTimeout(function () {
-      var ids = [];
-      document.querySelectorAll("details.node:not(.node--removed)").forEach(function (node) {
-        if (!node.classList.contains("node--deleted")) { ids.push(node.getAttribute("data-id")); }
+  function watchThread(section) {
+    var list = section.querySelector("#comment-list");
+    var status = section.querySelector(".live-status");
+    var notice = section.querySelector(".live-notice");
+    var bar = section.querySelector(".new-comments");
+    var heading = section.querySelector("#comments-title");
+    var maxIndent = Number(section.getAttribute("data-max-indent")) || 6;
+    var seen = Number(section.getAttribute("data-version")) || 0;
+    var waiting = [];  // new comments not put in place yet: {id, html, parent}
+    var queue = Promise.resolve();
+
+    function attr(name) { return section.getAttribute(name) || ""; }
+    function setSeen(version) {
+      seen = version;
+      section.setAttribute("data-version", String(version));
+    }
+    function announce(text) {
+      if (!status || !text) { return; }
+      status.textContent = "";
+      window.setTimeout(function () { status.textContent = text; }, 50);
+    }
+    function fragments(ids) {
+      var url = attr("data-fragments") + "?ids=" + ids.slice(0, 100).join(",") +
+        "&tz=" + encodeURIComponent(zoneOfPage());
+      return fetchJSON(url).then(function (answer) {
+        if (heading && typeof answer.count === "number") {
+          heading.textContent = plural(attr("data-comment-count"), answer.count);
+        }
+        return answer;
       });
-      var url = discussion.getAttribute("data-changes") + "?v=" +
-        encodeURIComponent(discussion.getAttribute("data-version")) + "&ids=" + ids.slice(-200).join(",");
-      fetch(url, { credentials: "same-origin" })
-        .then(function (response) { if (!response.ok) { throw new Error(response.status); } return response.json(); })
-        .then(function (changes) {
-          var changed = String(changes.version) !== discussion.getAttribute("data-version");
-          discussion.setAttribute("data-version", changes.version);
-          (changes.removed || []).forEach(function (id) {
-            var node = document.getElementById("c" + id);
-            if (!node) { return; }
-            node.classList.add("node--removed");
-            var text = node.querySelector(":scope > .comment-body, :scope > .comment-text");
-            if (text) {
-              var note = document.createElement("p");
-              note.className = "comment-body deleted";
-              note.textContent = discussion.getAttribute("data-removed-text") || "Removed by a moderator.";
-              text.replaceWith(note);
-            }
-            var actions = node.querySelector(":scope > .comment-actions");
-            if (actions) { actions.remove(); }
-          });
-          changeDelay = changed ? 4000 : Math.min(changeDelay * 1.25, 30000);
+    }
+    function element(html) {
+      var box = document.createElement("div");
+      box.innerHTML = html;
+      return box.querySelector("details.node");
+    }
+    function levelOf(node) {
+      var match = /(?:^|\s)level-(\d+)/.exec(node.className);
+      return match ? Number(match[1]) : 0;
+    }
+    function setLevel(node, level) {
+      node.className = node.className.replace(/(^|\s)level-\d+/, "$1level-" + level);
+    }
+    function isWaiting(id) {
+      return waiting.some(function (item) { return String(item.id) === String(id); });
+    }
+
+    // A changed comment takes the place of the old one, keeping its replies, depth and fold.
+    function replace(old, html) {
+      var node = element(html);
+      if (!node) { return; }
+      setLevel(node, levelOf(old));
+      if (!old.querySelector(":scope > summary .in-reply-to")) {
+        var link = node.querySelector(":scope > summary .in-reply-to");
+        if (link) { link.remove(); }
+      }
+      if (old.classList.contains("node--new")) { markNew(node); }
+      var replies = old.querySelector(":scope > .replies");
+      if (replies) { node.appendChild(replies); }
+      node.open = old.open;
+      old.replaceWith(node);
+    }
+
+    function markNew(node) {
+      node.classList.add("node--new");
+      var head = node.querySelector(":scope > summary");
+      if (head && !head.querySelector(".new-mark")) {
+        var mark = document.createElement("span");
+        mark.className = "new-mark";
+        mark.textContent = attr("data-new-label") || "new";
+        head.insertBefore(mark, head.firstChild);
+      }
+    }
+
+    // A reply under its parent, at the end of the parent's replies, marked new.
+    function placeReply(parent, html) {
+      var node = element(html);
+      if (!node) { return null; }
+      var level = Math.min(levelOf(parent) + 1, maxIndent);
+      setLevel(node, level);
+      if (level > levelOf(parent)) {
+        var link = node.querySelector(":scope > summary .in-reply-to");
+        if (link) { link.remove(); }
+      }
+      var replies = parent.querySelector(":scope > .replies");
+      if (!replies) {
+        replies = document.createElement("div");
+        replies.className = "replies";
+        parent.appendChild(replies);
+      }
+      replies.appendChild(node);
+      markNew(node);
+      return node;
+    }
+
+    function takeDown(node) {
+      node.classList.add("node--removed");
+      var text = node.querySelector(":scope > .comment-body, :scope > .comment-text");
+      if (text) {
+        var note = document.createElement("p");
+        note.className = "comment-body deleted";
+        note.textContent = attr("data-removed-text") || "This comment was removed.";
+        text.replaceWith(note);
+      }
+      var actions = node.querySelector(":scope > .comment-actions");
+      if (actions) { actions.remove(); }
+    }
+
+    function showBar() {
+      var count = waiting.filter(function (item) { return !item.parent; }).length;
+      bar.hidden = count === 0;
+      bar.textContent = count ? plural(attr("data-new-comments"), count) : "";
+    }
+
+    function posted(ids) {
+      // One the page shows already (its author's held comment, now approved) is shown anew.
+      var present = ids.filter(function (id) { return document.getElementById("c" + id); });
+      var refreshed = present.length ? changed(present, false) : Promise.resolve();
+      var fresh = ids.filter(function (id) { return !document.getElementById("c" + id) && !isWaiting(id); });
+      if (!fresh.length) { return refreshed; }
+      return refreshed.then(function () { return fragments(fresh); }).then(function (answer) {
+        var tops = 0, replies = 0;
+        fresh.forEach(function (id) {
+          var item = answer.comments[String(id)];
+          if (!item || document.getElementById("c" + id)) { return; }
+          var parent = item.parent && document.getElementById("c" + item.parent);
+          if (parent) {
+            if (placeReply(parent, item.html)) { replies += 1; }
+          } else if (!item.parent || isWaiting(item.parent)) {
+            waiting.push({ id: id, html: item.html, parent: item.parent });
+            if (!item.parent) { tops += 1; }
+          }
+        });
+        showBar();
+        var said = [];
+        if (tops) { said.push(plural(attr("data-new-comments"), tops)); }
+        if (replies) { said.push(plural(attr("data-new-replies"), replies)); }
+        announce(said.join(", "));
+      });
+    }
+
+    function changed(ids, removal) {
+      var shown = ids.filter(function (id) { return document.getElementById("c" + id) || isWaiting(id); });
+      if (!shown.length) { return removal ? fragments([]) : Promise.resolve(); }
+      return fragments(shown).then(function (answer) {
+        shown.forEach(function (id) {
+          var item = answer.comments[String(id)];
+          var node = document.getElementById("c" + id);
+          if (!node) {  // still behind the bar: keep it as it is now, or drop it
+            waiting = waiting.filter(function (w) { return String(w.id) !== String(id) || Boolean(item); });
+            waiting.forEach(function (w) { if (item && String(w.id) === String(id)) { w.html = item.html; } });
+            return;
+          }
+          if (item) { replace(node, item.html); } else { takeDown(node); }
+        });
+        showBar();
+      });
+    }
+
+    // The comment part as the server renders it now (after a long absence, or on request).
+    function reloadComments() {
+      waiting = [];
+      showBar();
+      return fetchText(attr("data-partial") + "&tz=" + encodeURIComponent(zoneOfPage()))
+        .then(function (html) { list.innerHTML = html; return fragments([]); })
+        .catch(function () { window.location.reload(); });
+    }
+
+    function threadChanged() {
+      notice.textContent = attr("data-changed-text") + " ";
+      var link = document.createElement("a");
+      link.href = window.location.pathname + window.location.search + "#comments";
+      link.textContent = attr("data-reload-text");
+      link.addEventListener("click", function (event) { event.preventDefault(); window.location.reload(); });
+      notice.appendChild(link);
+      notice.hidden = false;
+    }
+
+    function apply(kind, data) {
+      var version = Number(data.version);
+      if (kind !== "reload" && !(version > seen)) { return; }
+      setSeen(Math.max(seen, version || 0));
+      var ids = (data.comments || []).map(String);
+      queue = queue.then(function () {
+        switch (kind) {
+          case "posted": return posted(ids);
+          case "edited": return changed(ids, false);
+          case "removed": return changed(ids, true);
+          case "translated": return fetchTranslations();
+          case "thread": return threadChanged();
+          case "reload": return reloadComments();
+        }
+      }).catch(function () { /* a failed fetch: the next change brings the page up to date */ });
+    }
+
+    // Opening the new comments: in place where this page's order puts them, else a fresh copy
+    // of the comment part.
+    bar.addEventListener("click", function () {
+      var sort = attr("data-sort"), pageNo = Number(attr("data-page")) || 1;
+      var complete = !list.querySelector(":scope > .more");
+      var first = null;
+      if (!(sort === "newest" && pageNo === 1) && !((sort === "oldest" || sort === "replies") && complete)) {
+        reloadComments();
+        return;
+      }
+      var items = waiting;
+      waiting = [];
+      items.forEach(function (item) {
+        var node;
+        if (item.parent) {
+          var parent = document.getElementById("c" + item.parent);
+          node = parent ? placeReply(parent, item.html) : null;
+        } else {
+          node = element(item.html);
+          if (!node) { return; }
+          if (sort === "newest") { list.insertBefore(node, list.firstChild); }
+          else { list.insertBefore(node, list.querySelector(":scope > .more")); }
+          markNew(node);
+        }
+        if (node && !item.parent && (!first || sort === "newest")) { first = node; }
+      });
+      showBar();
+      if (first) {
+        var head = first.querySelector(":scope > summary");
+        first.scrollIntoView({ block: "start" });
+        if (head) { head.setAttribute("tabindex", "-1"); head.focus({ preventScroll: true }); }
+      }
+    });
+
+    // Without a stream: ask for the events every 5 s, backing off to 30 s while hidden.
+    var pollingDelay = 5000, pollingTimer = null;
+    function poll() {
+      pollingTimer = null;
+      fetchJSON(attr("data-events") + "?after=" + seen)
+        .then(function (answer) {
+          live.connected = true;
+          if (answer.reload) {
+            apply("reload", { version: answer.version });
+          } else {
+            (answer.events || []).forEach(function (event) { apply(event.kind, event); });
+          }
+          pollingDelay = document.visibilityState === "hidden" ? Math.min(pollingDelay * 2, 30000) : 5000;
         })
-        .catch(function () { changeDelay = Math.min(changeDelay * 2, 60000); })
-        .then(watchChanges);
-    }, changeDelay);
+        .catch(function () {
+          live.connected = false;
+          pollTranslations();
+          pollingDelay = Math.min(pollingDelay * 2, 30000);
+        })
+        .then(function () { pollingTimer = window.setTimeout(poll, pollingDelay); });
+    }
+    function startPolling() {
+      document.addEventListener("visibilitychange", function () {
+        if (document.visibilityState !== "hidden" && pollingTimer) {
+          window.clearTimeout(pollingTimer);
+          pollingDelay = 5000;
+          poll();
+        }
+      });
+      poll();
+    }
+
+    stream({
+      url: function () { return attr("data-live") + "?last_event_id=" + seen; },
+      kinds: ["posted", "edited", "removed", "translated", "thread", "reload"],
+      event: function (kind, data) {
+        apply(kind, data);
+      },
+      opened: function () { live.connected = true; section.setAttribute("data-streaming", "1"); },
+      closed: function () { live.connected = false; section.removeAttribute("data-streaming"); pollTranslations(); },
+      fallback: function () { live.connected = false; pollTranslations(); startPolling(); }
+    });
   }
-  watchChanges();
+
+  // The moderation queue, live: it fetches its list again when the stream opens and on each
+  // change anywhere, keeping what the moderator selected; screen readers hear "Queue updated".
+  var queueList = document.querySelector(".mod-items[data-live]");
+  if (queueList) { watchQueue(); }
+
+  function watchQueue() {
+    var refetching = null, again = false;
+    var said = document.querySelector(".mod-live-status");
+    function refetch() {
+      if (refetching) { again = true; return; }
+      var url = window.location.pathname + (window.location.search ? window.location.search + "&" : "?") + "partial=1";
+      refetching = fetchText(url).then(function (html) {
+        var current = document.querySelector(".mod-items");
+        var box = document.createElement("div");
+        box.innerHTML = html;
+        var fresh = box.querySelector(".mod-items");
+        if (!current || !fresh) { return; }
+        var chosen = {};
+        current.querySelectorAll("input[type=checkbox][name=comment]:checked").forEach(function (input) { chosen[input.value] = true; });
+        fresh.querySelectorAll("input[type=checkbox][name=comment]").forEach(function (input) {
+          if (chosen[input.value]) { input.checked = true; }
+        });
+        var before = current.innerHTML;
+        var focused = document.activeElement && document.activeElement.closest && document.activeElement.closest(".mod-item");
+        current.replaceWith(fresh);
+        var count = document.querySelector(".page-title .count");
+        if (count && fresh.getAttribute("data-count")) { count.textContent = "(" + fresh.getAttribute("data-count") + ")"; }
+        document.dispatchEvent(new CustomEvent("parley:queue-updated", { detail: { focused: focused && focused.id } }));
+        if (said && before !== fresh.innerHTML) {
+          said.textContent = "";
+          window.setTimeout(function () { said.textContent = said.getAttribute("data-text") || "Queue updated"; }, 50);
+        }
+      }).catch(function () { /* the next event asks again */ }).then(function () {
+        refetching = null;
+        if (again) { again = false; refetch(); }
+      });
+    }
+    var polling = null;
+    stream({
+      url: function () { return queueList.getAttribute("data-live"); },
+      kinds: ["queue"],
+      event: refetch,
+      opened: refetch,
+      closed: function () {},
+      fallback: function () {
+        if (!polling) { polling = window.setInterval(function () { if (document.visibilityState !== "hidden") { refetch(); } }, 10000); }
+      }
+    });
+  }
 
   // Quote by selection: select words in a comment or a document, press the button.
   var button = document.createElement("button");
