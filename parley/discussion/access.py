@@ -241,16 +241,6 @@ def comments_with_text(comment_ids: list[int]) -> list[Comment]:
     return list(shown.filter(pk__in=keys))
 
 
-def still_published(thread_id: int, comment_ids: list[int]) -> set[int]:
-    """Which of `comment_ids` are published comments of this thread (a published thread:
-    check it with thread_version first)."""
-    keys = [key for key in map(row_id, comment_ids) if key is not None]
-    if not keys or row_id(thread_id) is None:
-        return set()
-    rows = Comment.objects.filter(thread_id=thread_id, pk__in=keys, status=Comment.Status.PUBLISHED)
-    return set(rows.values_list("pk", flat=True))
-
-
 def editable_ids(thread: Thread, user_id: int, since) -> frozenset[int]:
     """The ids of this account's comments in a thread written after `since`."""
     own = Comment.objects.filter(thread=thread, author_id=user_id, created_at__gte=since)
