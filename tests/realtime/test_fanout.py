@@ -4,6 +4,7 @@ others, bounded queues, and a subscriber dropped when its queue is full."""
 from __future__ import annotations
 
 import asyncio
+import threading
 
 from parley.realtime import streams
 
@@ -29,7 +30,22 @@ def _run(scenario) -> None:
             for task in hub.tasks:
                 task.cancel()
 
-    asyncio.run(wrapped())
+    # In a thread of its own: a browser test before this one in the same process leaves
+    # Playwright's event loop running in this thread.
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            asyncio.run(wrapped())
+        except BaseException as error:  # noqa: BLE001  (raised again below, in the test)
+            failed.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=60)
+    assert not thread.is_alive(), "the scenario did not end within 60 s"
+    if failed:
+        raise failed[0]
 
 
 def test_a_thread_nobody_watches_keeps_nothing(live_dir):
