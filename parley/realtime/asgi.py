@@ -218,7 +218,8 @@ class Request:
     async def moderation(self) -> None:
         if await self.not_get():
             return
-        if not await streams.db(_moderates, self.session_key()):
+        session_key = self.session_key()
+        if not session_key or not await streams.db(_moderates, session_key):
             await self.refusal(Forbidden(_("Only moderators can follow the moderation queue.")))
             return
         hub = streams.hub()
