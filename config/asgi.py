@@ -1,10 +1,15 @@
-"""The ASGI application: the same code and URLconf as config/wsgi.py, served by granian's ASGI
-interface for the requests whose connection stays open (the live streams under /live/,
-parley.realtime). Pages and the API are answered by the WSGI workers."""
+"""The ASGI application of the stream process (granian's ASGI interface): the live streams
+under /live/ answered on ASGI itself (parley.realtime.asgi, no Django handler and no thread per
+stream), anything else by Django's ASGI handler, the same code and URLconf as config/wsgi.py.
+Pages and the API are answered by the WSGI workers."""
 
 import os
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-application = get_asgi_application()
+django_application = get_asgi_application()
+
+from parley.realtime.asgi import Application  # noqa: E402  (once Django is set up)
+
+application = Application(django_application)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import logging
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from asgiref.sync import sync_to_async
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from parley.discussion import access
 from parley.discussion.changes import THREAD
@@ -103,7 +104,7 @@ class Feed:
             return
         # Some were not received (or this is the check): read them, in order.
         while self.last < version:
-            missed = await _db(events.between, self.thread_id, self.last, version)
+            missed = await db(events.between, self.thread_id, self.last, version)
             if not missed:
                 if "kind" not in item:
                     self.last = version  # changes stored before events were
@@ -119,7 +120,7 @@ class Feed:
         """After the post changed: if readers may no longer see it (taken back, or moved to
         a later time), its streams close, and their browsers' reconnects are refused."""
         try:
-            await _db(access.thread_version, self.thread_id)
+            await db(access.thread_version, self.thread_id)
         except NotFound:
             for subscriber in list(self.subscribers):
                 subscriber.drop()
@@ -191,7 +192,7 @@ class Hub:
             if not self.feeds:
                 continue
             try:
-                versions = await _db(_versions, list(self.feeds))
+                versions = await db(_versions, list(self.feeds))
             except Exception:
                 log.exception("Could not check the versions of the watched threads")
                 continue
@@ -202,22 +203,35 @@ class Hub:
 
 
 def _background(coroutine) -> asyncio.Task:
-    """A task of the process, not of the request that started it: with a context of its
-    own, its database work runs in the process's one thread for it, not in the request's
-    (which is gone when the request is)."""
+    """A task of the process, not of the request that started it (a context of its own)."""
     return asyncio.get_running_loop().create_task(coroutine, context=contextvars.Context())
 
 
-async def _db(function, *args):
-    """Run a query of the process's own (no request around it), in its one thread for them:
-    a connection the database closed, or one past its age, is replaced first, as a request
-    would replace it."""
+# The stream process's threads for the database: every query a stream or the hub makes runs
+# in one of them, so a thousand open streams use these few threads and their connections,
+# never a thread or a connection each.
+DB_THREADS = 2
+_executor = ThreadPoolExecutor(max_workers=DB_THREADS, thread_name_prefix="parley-live-db")
 
-    def run():
-        close_old_connections()
-        return function(*args)
 
-    return await sync_to_async(run)()
+def _run_query(function):
+    # A connection the database closed, or one past its age, is replaced first, as a request
+    # would replace it; afterwards a pooled connection goes back to the pool (PostgreSQL), so
+    # the process holds one only while a query runs. SQLite's, a file opened in this thread,
+    # is kept (there is no pool, and these threads are few).
+    close_old_connections()
+    try:
+        return function()
+    finally:
+        if connection.vendor != "sqlite":
+            connection.close()
+
+
+async def db(function, *args, **kwargs):
+    """Run `function(*args, **kwargs)`, which queries the database, in the process's threads
+    for it."""
+    call = functools.partial(function, *args, **kwargs)
+    return await asyncio.get_running_loop().run_in_executor(_executor, _run_query, call)
 
 
 def _versions(thread_ids: list[int]) -> dict[int, int]:

@@ -3,6 +3,7 @@ event id that is not a number or is from the future, too many streams from one c
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 
@@ -84,3 +85,51 @@ def test_past_the_limit_of_streams_per_client_the_next_is_refused(
             stream.close()
     finally:
         server.stop()
+
+
+def _ask(server, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
+    host, port = server.url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.request(method, path, body=b"" if method == "POST" else None)
+        response = connection.getresponse()
+        headers = {name.lower(): value for name, value in response.getheaders()}
+        return response.status, headers, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("path", ["/live/threads/{thread}/", "/live/moderation/"])
+def test_a_stream_is_read_with_get_only(stream_server, thread, path):
+    path = path.format(thread=thread.pk)
+    status, headers, body = _ask(stream_server, "POST", path)
+    assert status == 405 and headers["allow"] == "GET"
+    refusal = json.loads(body)
+    assert refusal["error"] == "method_not_allowed"
+    assert refusal["message"] == "A live stream is read with GET only."
+    status, headers, _body = _ask(stream_server, "HEAD", path)
+    assert status == 405 and headers["allow"] == "GET"
+
+
+def test_a_closed_stream_leaves_its_place_at_once(transactional_db, live_dir, thread):
+    server = StreamServer(live_dir, {"PARLEY_LIVE_STREAMS_PER_CLIENT": "1"}).start()
+    try:
+        first = Stream(server.url, f"/live/threads/{thread.pk}/")
+        assert first.next().event == "retry"
+        first.close()
+        time.sleep(0.3)
+        again = Stream(server.url, f"/live/threads/{thread.pk}/")
+        try:
+            assert again.status == 200
+        finally:
+            again.close()
+    finally:
+        server.stop()
+
+
+def test_the_stream_process_passes_anything_else_to_django(stream_server, thread):
+    status, headers, body = _ask(stream_server, "GET", f"/threads/{thread.pk}/events/?after=0")
+    assert status == 200 and headers["content-type"] == "application/json"
+    assert json.loads(body) == {"events": [], "version": 0, "reload": False}
+    status, _headers, _body = _ask(stream_server, "GET", "/live/nothing-here/")
+    assert status == 404
