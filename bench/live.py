@@ -55,6 +55,7 @@ import os
 import random
 import resource
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -412,7 +413,34 @@ class Bench:
             conn.close()
         time.sleep(0.5)
 
+    def settle(self, server: Server, timeout: float = 180) -> None:
+        """Wait until the task worker has scored what was posted before (no task queued or
+        running), so that posting with and without subscribers starts from the same state:
+        otherwise the second measurement shares the cores with the worker's backlog of the
+        first."""
+        query = (
+            "SELECT count(*) FROM django_tasks_database_dbtaskresult "
+            "WHERE status IN ('READY', 'RUNNING')"
+        )
+        url = server.env.get("DATABASE_URL", "")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if url.startswith("postgres"):
+                import psycopg
+
+                with psycopg.connect(url) as conn:
+                    (waiting,) = conn.execute(query).fetchone()  # type: ignore[misc]
+            else:
+                path = Path(server.env["PARLEY_DATA_DIR"]) / "parley.sqlite3"
+                with contextlib.closing(sqlite3.connect(path, timeout=30)) as conn:
+                    (waiting,) = conn.execute(query).fetchone()
+            if not waiting:
+                return
+            time.sleep(0.5)
+        self.problem(f"the task worker still had tasks after {timeout:.0f} s")
+
     def posting_rate(self, server: Server, thread_id: int) -> dict:
+        self.settle(server)
         pool = max(50, int(self.rate_seconds * 400))
         got = run_clients(
             server.port,

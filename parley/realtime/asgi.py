@@ -77,6 +77,16 @@ class Application:
         await self.django(scope, receive, send)
 
 
+def _wire(event: dict, name: str | None) -> bytes:
+    """The event as the stream sends it, encoded once: the same dict reaches every
+    subscriber of the thread."""
+    key = "_sse" if name is None else f"_sse:{name}"
+    encoded = event.get(key)
+    if encoded is None:
+        encoded = event[key] = encode(event, name)
+    return encoded
+
+
 async def _lifespan(receive: Receive, send: Send) -> None:
     while True:
         message = await receive()
@@ -243,19 +253,25 @@ class Request:
         await self.send({"type": "http.response.body", "body": data, "more_body": True})
 
     async def live(self, subscriber: streams.Subscriber, sent: int) -> None:
-        heartbeat = settings.PARLEY_LIVE_HEARTBEAT
+        """Send what reaches the subscriber's queue; whatever waited there meanwhile goes in
+        the same write, each event encoded once for all its subscribers."""
+        queue = subscriber.queue
+        moderation = subscriber.thread_id is None
         while not subscriber.dropped:
-            try:
-                event = await asyncio.wait_for(subscriber.queue.get(), heartbeat)
-            except TimeoutError:
-                await self.chunk(b": keep-alive\n\n")
-                continue
-            version = event.get("version")
-            if subscriber.thread_id is None:
-                await self.chunk(encode(event, "queue"))
-            elif isinstance(version, int) and version > sent:
-                sent = version
-                await self.chunk(encode(event))
+            waiting = [await queue.get()]
+            while not queue.empty():
+                waiting.append(queue.get_nowait())
+            parts = []
+            for event in waiting:
+                if event is streams.BEAT:
+                    parts.append(b": keep-alive\n\n")
+                elif moderation:
+                    parts.append(_wire(event, "queue"))
+                elif isinstance(version := event.get("version"), int) and version > sent:
+                    sent = version
+                    parts.append(_wire(event, None))
+            if parts:
+                await self.chunk(b"".join(parts))
 
     async def hold(self, subscriber: streams.Subscriber, body) -> None:
         """Write the stream until the client goes away, or the hub drops the subscriber

@@ -19,6 +19,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 
 from parley.discussion import access
@@ -37,6 +38,11 @@ INBOX_SIZE = 1024
 CHECK_EVERY = 1.0
 
 
+# Put in every idle subscriber's queue each PARLEY_LIVE_HEARTBEAT seconds by one task of the
+# hub: one timer for the process, not one per stream and event.
+BEAT: dict = {"beat": True}
+
+
 class Subscriber:
     """One open stream: the events waiting for it, and whether moderators' events are."""
 
@@ -51,6 +57,11 @@ class Subscriber:
         # The task serving the stream, cancelled when it is dropped (it may be stuck
         # sending to a client that does not read).
         self.task: asyncio.Task | None = None
+
+    def beat(self) -> None:
+        """A heartbeat, unless events are waiting anyway (they keep the stream open too)."""
+        if not (self.dropped or self.left or self.queue.qsize()):
+            self.queue.put_nowait(BEAT)
 
     def offer(self, message: dict) -> None:
         if self.dropped or self.left:
@@ -140,7 +151,18 @@ class Hub:
         self.tasks = [
             _background(brokers.current().listen(self.deliver)),
             _background(self.check()),
+            _background(self.beat()),
         ]
+
+    async def beat(self) -> None:
+        every = settings.PARLEY_LIVE_HEARTBEAT
+        while True:
+            await asyncio.sleep(every)
+            for feed in list(self.feeds.values()):
+                for subscriber in list(feed.subscribers):
+                    subscriber.beat()
+            for moderator in list(self.moderators):
+                moderator.beat()
 
     # -- who is watching
 
