@@ -220,6 +220,10 @@ async def _subscribe(conn, port: int, paths: list[str]) -> None:
                     if version <= last:
                         stats["out_of_order"] += 1
                     last = version
+                if fields.get("event") != "posted":
+                    # An edit, or the classifier holding a comment a second later, names the
+                    # same comment again: only its arrival as a new comment is timed.
+                    continue
                 for comment in json.loads(fields["data"]).get("comments", []):
                     arrivals.setdefault(comment, []).append(now)
         stats["closed"] += 1
