@@ -330,3 +330,22 @@ def page(browser, live_server):
     yield page
     context.close()
     assert not errors, f"the page logged errors: {errors}"
+
+
+def redis_at(url: str):
+    """A client of the Redis database at `url`, emptied before and after the test (a
+    generator for a fixture to yield from). Without Redis the test is skipped, and in CI
+    (CI=true) it fails: a missing service is a failure there."""
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=5)
+    try:
+        client.ping()
+    except redis.ConnectionError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not running at {url}: {exc}")
+        pytest.skip(f"Redis is not running at {url}")
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()

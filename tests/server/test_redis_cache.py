@@ -9,6 +9,8 @@ import urllib.request
 
 import pytest
 
+from tests.conftest import redis_at
+
 pytestmark = [pytest.mark.server]
 
 REDIS_URL = os.environ.get("PARLEY_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
@@ -16,19 +18,7 @@ REDIS_URL = os.environ.get("PARLEY_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
 
 @pytest.fixture
 def redis_db():
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5)
-    try:
-        client.ping()
-    except redis.ConnectionError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not running at {REDIS_URL}: {exc}")
-        pytest.skip(f"Redis is not running at {REDIS_URL}")
-    client.flushdb()
-    yield client
-    client.flushdb()
-    client.close()
+    yield from redis_at(REDIS_URL)
 
 
 def test_a_comment_posted_with_redis_as_the_cache_is_stored(
