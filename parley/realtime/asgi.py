@@ -262,7 +262,11 @@ class Request:
             while not queue.empty():
                 waiting.append(queue.get_nowait())
             parts = []
+            ending = False
             for event in waiting:
+                if event is streams.END:
+                    ending = True
+                    break
                 if event is streams.BEAT:
                     parts.append(b": keep-alive\n\n")
                 elif moderation:
@@ -272,6 +276,8 @@ class Request:
                     parts.append(_wire(event, None))
             if parts:
                 await self.chunk(b"".join(parts))
+            if ending:
+                return
 
     async def hold(self, subscriber: streams.Subscriber, body) -> None:
         """Write the stream until the client goes away, or the hub drops the subscriber

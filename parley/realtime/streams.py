@@ -41,6 +41,8 @@ CHECK_EVERY = 1.0
 # Put in every idle subscriber's queue each PARLEY_LIVE_HEARTBEAT seconds by one task of the
 # hub: one timer for the process, not one per stream and event.
 BEAT: dict = {"beat": True}
+# Put last in a subscriber's queue when its stream is to end after what waits before it.
+END: dict = {"end": True}
 
 
 class Subscriber:
@@ -68,6 +70,14 @@ class Subscriber:
             return
         try:
             self.queue.put_nowait(message)
+        except asyncio.QueueFull:
+            self.drop()
+
+    def end(self) -> None:
+        """Close the stream once what is queued before now has been sent (the post was taken
+        back: its last event still reaches the moderators)."""
+        try:
+            self.queue.put_nowait(END)
         except asyncio.QueueFull:
             self.drop()
 
@@ -134,7 +144,7 @@ class Feed:
             await db(access.thread_version, self.thread_id)
         except NotFound:
             for subscriber in list(self.subscribers):
-                subscriber.drop()
+                subscriber.end()
 
     def offer(self, event: dict) -> None:
         for subscriber in list(self.subscribers):
