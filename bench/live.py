@@ -699,8 +699,6 @@ class Bench:
                     self.embedded() if setup == "embedded" else self.redis_setup()
                 except (RuntimeError, BenchHTTPError, subprocess.SubprocessError, OSError) as exc:
                     self.problem(f"{setup}: {exc}")
-                except ImportError as exc:
-                    self.problem(f"{setup}: {exc}")
                 except Exception as exc:  # psycopg's and redis's errors: a service is missing
                     self.problem(f"{setup}: {type(exc).__name__}: {exc}")
         finally:

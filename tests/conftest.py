@@ -211,29 +211,36 @@ def wait_for(url: str, timeout: float = 30) -> None:
             time.sleep(0.2)
 
 
+def server_env(data_dir: Path, env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a server process the tests start: the test database, `data_dir`,
+    and `env` on top."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        database = f"sqlite:///{db['NAME']}"
+    else:
+        database = (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    return {
+        **os.environ,
+        "PARLEY_DATA_DIR": str(data_dir),
+        "PYTHONUNBUFFERED": "1",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": database,
+        **(env or {}),
+    }
+
+
 class Server:
     """`parley serve` (granian, WSGI) on a free loopback port, using the test database."""
 
     def __init__(self, tmp_path: Path, env: dict[str, str] | None = None):
-        from django.db import connection
-
-        db = connection.settings_dict
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "PARLEY_DATA_DIR": str(tmp_path),
-            "PYTHONUNBUFFERED": "1",
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            **(env or {}),
-        }
-        if db["ENGINE"].endswith("sqlite3"):
-            self.env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
-        else:
-            self.env["DATABASE_URL"] = (
-                f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:"
-                f"{db['PORT'] or 5432}/{db['NAME']}"
-            )
+        self.env = server_env(tmp_path, env)
         self.process: subprocess.Popen | None = None
         self.log = tmp_path / "server.log"
 

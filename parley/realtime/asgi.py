@@ -201,14 +201,11 @@ class Request:
         except ActionError as error:
             await self.refusal(error)
             return
-        hub = streams.hub()
-        client = self.client()
-        if hub.streams_of(client) >= settings.PARLEY_LIVE_STREAMS_PER_CLIENT:
-            await self.too_many()
-            return
         # Subscribed before the table is read: what commits meanwhile comes live, and what is
         # read and also comes live is sent once (by version).
-        subscriber = hub.join(client, staff=staff, thread_id=thread_id, version=current)
+        subscriber = await self.join(staff=staff, thread_id=thread_id, version=current)
+        if subscriber is None:
+            return
 
         async def body() -> None:
             await self.start()
@@ -229,21 +226,29 @@ class Request:
         if await self.not_get():
             return
         session_key = self.session_key()
-        if not session_key or not await streams.db(_moderates, session_key):
+        if not await streams.db(_moderates, session_key):
             await self.refusal(Forbidden(_("Only moderators can follow the moderation queue.")))
             return
-        hub = streams.hub()
-        client = self.client()
-        if hub.streams_of(client) >= settings.PARLEY_LIVE_STREAMS_PER_CLIENT:
-            await self.too_many()
+        subscriber = await self.join(staff=True, thread_id=None)
+        if subscriber is None:
             return
-        subscriber = hub.join(client, staff=True, thread_id=None)
 
         async def body() -> None:
             await self.start()
             await self.live(subscriber, 0)
 
         await self.hold(subscriber, body())
+
+    async def join(
+        self, *, staff: bool, thread_id: int | None, version: int = 0
+    ) -> streams.Subscriber | None:
+        """This stream in the hub, or None (refused) past the per-client limit."""
+        hub = streams.hub()
+        client = self.client()
+        if hub.streams_of(client) >= settings.PARLEY_LIVE_STREAMS_PER_CLIENT:
+            await self.too_many()
+            return None
+        return hub.join(client, staff=staff, thread_id=thread_id, version=version)
 
     async def start(self) -> None:
         await self.send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})

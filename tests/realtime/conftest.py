@@ -52,28 +52,12 @@ class StreamServer:
 
     def __init__(self, data_dir: Path, env: dict[str, str] | None = None):
         from django.conf import settings
-        from django.db import connection
 
-        from tests.conftest import free_port
+        from tests.conftest import free_port, server_env
 
-        db = connection.settings_dict
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "PARLEY_DATA_DIR": str(data_dir),
-            "PYTHONUNBUFFERED": "1",
-            "DJANGO_SETTINGS_MODULE": "config.settings",
-            "PARLEY_SECRET_KEY": settings.SECRET_KEY,
-            **(env or {}),
-        }
-        if db["ENGINE"].endswith("sqlite3"):
-            self.env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
-        else:
-            self.env["DATABASE_URL"] = (
-                f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:"
-                f"{db['PORT'] or 5432}/{db['NAME']}"
-            )
+        self.env = server_env(data_dir, {"PARLEY_SECRET_KEY": settings.SECRET_KEY, **(env or {})})
         self.log = data_dir / f"granian-{self.port}.log"
         self.process: subprocess.Popen | None = None
 
