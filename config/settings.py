@@ -208,6 +208,10 @@ if PARLEY_LIVE_BROKER == "redis" and not _redis_url:
 PARLEY_LIVE_KEEP = envint("PARLEY_LIVE_KEEP", 60, minimum=10)
 # Seconds between the comments that keep an idle stream open through proxies.
 PARLEY_LIVE_HEARTBEAT = envint("PARLEY_LIVE_HEARTBEAT", 15, minimum=1)
+# Milliseconds a busy thread's events are gathered into one write to each of its streams: an
+# event goes out at once unless the thread's last went out less than this ago (0: each event
+# on its own).
+PARLEY_LIVE_ROUND_MS = envint("PARLEY_LIVE_ROUND_MS", 50, minimum=0)
 # Streams one client address may hold open at once (per stream process).
 PARLEY_LIVE_STREAMS_PER_CLIENT = envint("PARLEY_LIVE_STREAMS_PER_CLIENT", 8, minimum=1)
 

@@ -20,6 +20,7 @@ writes (docs/decisions/0019-one-address-for-pages-and-streams.md has the measure
 
 from __future__ import annotations
 
+import array
 import asyncio
 import contextlib
 import logging
@@ -35,6 +36,8 @@ MAX_HEAD = 64 * 1024
 CHUNK = 256 * 1024
 _SPLICE_FLAGS = os.SPLICE_F_MOVE | os.SPLICE_F_NONBLOCK
 STREAM_PREFIX = "/live/"
+# The most a stream's hand-over carries besides the connection: its request's head.
+HANDOFF_SIZE = MAX_HEAD + 1024
 
 
 class Refused(Exception):
@@ -46,50 +49,101 @@ class Refused(Exception):
 
 @dataclass
 class Backends:
-    """Where requests go: the Unix socket of the pages' server and of the streams' server."""
+    """Where requests go: the Unix socket of the pages' server and of the streams' server,
+    and the socket where the stream server takes streams' connections themselves
+    (parley.realtime.handoff; None: streams are passed on like pages)."""
 
     pages: str
     streams: str
+    handoff: str | None = None
 
     def for_path(self, target: bytes) -> str:
         path = target.split(b"?", 1)[0]
         return self.streams if path.startswith(STREAM_PREFIX.encode()) else self.pages
 
 
-def parse_head(head: bytes, peer: str) -> tuple[bytes, bytes, int]:
-    """The request target, the head to send on (with the peer header) and the body's length."""
+def read_head(head: bytes) -> tuple[bytes, bytes, list[tuple[bytes, bytes]]]:
+    """The method, the target and the header lines (name, value) of a request's head."""
     lines = head.split(b"\r\n")
-    request_line = lines[0]
-    parts = request_line.split(b" ")
+    parts = lines[0].split(b" ")
     if len(parts) != 3 or not parts[2].startswith(b"HTTP/1."):  # noqa: PLR2004
         raise Refused(
             "400 Bad Request", "The request line is not HTTP/1.x: METHOD TARGET HTTP/1.1."
         )
-    kept = [request_line]
-    length = 0
+    headers = []
     for line in lines[1:]:
         if not line:
             continue
         name, sep, value = line.partition(b":")
         if not sep:
             raise Refused("400 Bad Request", "A header line of the request has no colon.")
-        lowered = name.strip().lower()
+        headers.append((name.strip(), value.strip()))
+    return parts[0], parts[1], headers
+
+
+def parse_head(head: bytes, peer: str) -> tuple[bytes, bytes, int]:
+    """The request target, the head to send on (with the peer header) and the body's length."""
+    _method, target, headers = read_head(head)
+    kept = [head.split(b"\r\n", 1)[0]]
+    length = 0
+    for name, value in headers:
+        lowered = name.lower()
         if lowered == PEER_HEADER:
             continue
         if lowered == b"content-length":
-            text = value.strip()
-            if not text.isdigit():
+            if not value.isdigit():
                 raise Refused("400 Bad Request", "Content-Length must be a number of bytes.")
-            length = int(text)
-        elif lowered == b"transfer-encoding" and value.strip().lower() != b"identity":
+            length = int(value)
+        elif lowered == b"transfer-encoding" and value.lower() != b"identity":
             raise Refused(
                 "411 Length Required",
                 "Send the body with a Content-Length header; chunked request bodies are not "
                 "accepted.",
             )
-        kept.append(line)
+        kept.append(name + b": " + value)
     kept.append(PEER_HEADER + b": " + peer.encode("ascii", "replace"))
-    return parts[1], b"\r\n".join(kept) + b"\r\n\r\n", length
+    return target, b"\r\n".join(kept) + b"\r\n\r\n", length
+
+
+class Handoff:
+    """The front door's connection to the stream server's hand-over socket (a Unix
+    SOCK_SEQPACKET socket: one message per stream, with its connection attached), opened
+    again when the stream server has restarted."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.sock: socket.socket | None = None
+
+    def send(self, client: socket.socket, head: bytes) -> bool:
+        """Pass a stream's connection and the head read from it to the stream server (True),
+        or say that it cannot take it now (False: not running, or behind)."""
+        if len(head) > HANDOFF_SIZE:
+            return False
+        fds = array.array("i", [client.fileno()])
+        for _attempt in range(2):
+            if self.sock is None:
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET | socket.SOCK_CLOEXEC)
+                sock.setblocking(False)
+                try:
+                    sock.connect(self.path)
+                except OSError:
+                    sock.close()
+                    return False
+                self.sock = sock
+            try:
+                self.sock.sendmsg([head], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds)])
+            except BlockingIOError:
+                return False  # the stream server is behind: this one goes the other way
+            except OSError:
+                self.close()  # it restarted since: connect again, once
+                continue
+            return True
+        return False
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
 
 
 class _Pipe:
@@ -149,9 +203,17 @@ class _Connection:
     """One client connection: each request's head is read and passed on to the process its
     path names, its body counted through; answers come back through a _Pipe per process."""
 
-    def __init__(self, loop, client: socket.socket, peer: str, backends: Backends, on_error):
+    def __init__(
+        self,
+        loop,
+        client: socket.socket,
+        peer: str,
+        backends: Backends,
+        on_error,
+        handoff: Handoff | None = None,
+    ):
         self.loop, self.client, self.peer = loop, client, peer
-        self.backends, self.on_error = backends, on_error
+        self.backends, self.on_error, self.handoff = backends, on_error, handoff
         self.fd = client.fileno()
         self.buffer = bytearray()
         self.body_left = 0
@@ -201,6 +263,8 @@ class _Connection:
                 self._refuse(refusal)
                 return
             path = self.backends.for_path(target)
+            if path == self.backends.streams and self._hand_over(head):
+                return
             if path not in self.upstreams:
                 self.loop.remove_reader(self.fd)
                 self.busy = True
@@ -209,6 +273,17 @@ class _Connection:
             self.current = self.upstreams[path][0]
             self._send(sent_head)
             data = rest
+
+    def _hand_over(self, head: bytes) -> bool:
+        """A stream's request: its connection to the stream server, which answers it from
+        now on (True), when it can take it. What the client sent after the head is dropped:
+        the stream ends with the connection."""
+        if self.handoff is None or self.body_left or self.outgoing:
+            return False
+        if not self.handoff.send(self.client, head):
+            return False
+        self.close()  # this process's copy of the connection; the stream server has its own
+        return True
 
     async def _connect(self, path: str, head: bytes, rest: bytes) -> None:
         upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -303,6 +378,7 @@ async def serve_on(listener: socket.socket, backends: Backends) -> None:
     cancelled."""
     loop = asyncio.get_running_loop()
     listener.setblocking(False)
+    handoff = Handoff(backends.handoff) if backends.handoff is not None else None
     try:
         while True:
             client, address = await loop.sock_accept(listener)
@@ -311,6 +387,8 @@ async def serve_on(listener: socket.socket, backends: Backends) -> None:
                 with contextlib.suppress(OSError):
                     client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             peer = address[0] if isinstance(address, tuple) else ""
-            _Connection(loop, client, peer, backends, log.warning)
+            _Connection(loop, client, peer, backends, log.warning, handoff)
     finally:
         listener.close()
+        if handoff is not None:
+            handoff.close()

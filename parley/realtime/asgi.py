@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from parley.discussion import access
 from parley.lib.clients import client_ip
 from parley.lib.errors import ActionError, Forbidden
-from parley.realtime import events, streams
+from parley.realtime import events, handoff, streams
 from parley.realtime.views import RETRY_MS, encode, last_id
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ class Application:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(receive, send)
+            await _lifespan(self, receive, send)
             return
         if scope["type"] == "http":
             path = scope["path"]
@@ -87,12 +87,22 @@ def _wire(event: dict, name: str | None) -> bytes:
     return encoded
 
 
-async def _lifespan(receive: Receive, send: Send) -> None:
+async def _lifespan(application: ASGIApp, receive: Receive, send: Send) -> None:
+    """Behind `parley serve`'s front door, take the streams' connections it hands over
+    (parley.realtime.handoff) for as long as the process runs."""
+    receiver = None
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
+            if settings.PARLEY_FRONT_DOOR:
+                try:
+                    receiver = handoff.Receiver(application, handoff.socket_path())
+                except OSError as error:
+                    log.warning("Streams will come through the stream server's socket: %s", error)
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
+            if receiver is not None:
+                receiver.close()
             await send({"type": "lifespan.shutdown.complete"})
             return
 
@@ -259,26 +269,33 @@ class Request:
 
     async def live(self, subscriber: streams.Subscriber, sent: int) -> None:
         """Send what reaches the subscriber's queue; whatever waited there meanwhile goes in
-        the same write, each event encoded once for all its subscribers."""
-        queue = subscriber.queue
+        the same write, each round encoded once for all its subscribers."""
         moderation = subscriber.thread_id is None
         while not subscriber.dropped:
-            waiting = [await queue.get()]
-            while not queue.empty():
-                waiting.append(queue.get_nowait())
             parts = []
             ending = False
-            for event in waiting:
-                if event is streams.END:
+            for item in await subscriber.take():
+                if item is streams.END:
                     ending = True
                     break
-                if event is streams.BEAT:
+                if item is streams.BEAT:
                     parts.append(b": keep-alive\n\n")
+                elif not isinstance(item, streams.Round):
+                    continue
                 elif moderation:
-                    parts.append(_wire(event, "queue"))
-                elif isinstance(version := event.get("version"), int) and version > sent:
-                    sent = version
-                    parts.append(_wire(event, None))
+                    parts.extend(_wire(event, "queue") for event in item.events)
+                elif isinstance(item.first, int) and item.first > sent:
+                    # The whole round is new to this stream (always, but for the round that
+                    # met the replay): its encoding is shared.
+                    if item.wire is None:
+                        item.wire = b"".join(_wire(event, None) for event in item.events)
+                    parts.append(item.wire)
+                    sent = item.events[-1]["version"]
+                else:
+                    for event in item.events:
+                        if isinstance(version := event.get("version"), int) and version > sent:
+                            sent = version
+                            parts.append(_wire(event, None))
             if parts:
                 await self.chunk(b"".join(parts))
             if ending:

@@ -3,10 +3,14 @@
 One Hub per process (its event loop) receives the broker's messages and checks once a
 second the versions of the threads it is watching (a lost message costs at most that
 second). Each watched thread has one Feed: a task that puts the thread's events in version
-order, reading the table for any it did not receive, and offers each to its subscribers'
-bounded queues. A thread nobody watches has no feed, and its messages are dropped on
-arrival. A subscriber whose queue is full (a client that does not read) is dropped: its
-stream is closed, and its browser reconnects with Last-Event-ID and replays from the table.
+order, reading the table for any it did not receive, and offers them to its subscribers'
+bounded queues in rounds: an event goes out at once, unless the thread's last round went out
+less than PARLEY_LIVE_ROUND_MS ago; then it waits for the next round, with every other event
+that arrives meanwhile. A busy thread thus costs each of its streams at most one write per
+round, however fast comments come, and each round is encoded once for all of them. A thread
+nobody watches has no feed, and its messages are dropped on arrival. A subscriber with too
+many events waiting (a client that does not read) is dropped: its stream is closed, and its
+browser reconnects with Last-Event-ID and replays from the table.
 """
 
 from __future__ import annotations
@@ -45,15 +49,32 @@ BEAT: dict = {"beat": True}
 END: dict = {"end": True}
 
 
+class Round:
+    """Events of one thread sent together, in version order; `wire` keeps their encoding for
+    every stream that sends them (parley.realtime.asgi)."""
+
+    __slots__ = ("events", "first", "wire")
+
+    def __init__(self, events: list[dict]) -> None:
+        self.events = events
+        self.first = events[0].get("version")
+        self.wire: bytes | None = None
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+
 class Subscriber:
-    """One open stream: the events waiting for it, and whether moderators' events are."""
+    """One open stream: the rounds waiting for it, and whether moderators' events are."""
 
     def __init__(self, hub: Hub, client: str, *, staff: bool, thread_id: int | None) -> None:
         self.hub = hub
         self.client = client
         self.staff = staff
         self.thread_id = thread_id  # None: the moderation queue's stream
-        self.queue: asyncio.Queue[dict] = asyncio.Queue(maxsize=QUEUE_SIZE)
+        # Rounds, a heartbeat or the end; bounded by the events they hold (`waiting`).
+        self.queue: asyncio.Queue[Round | dict] = asyncio.Queue()
+        self.waiting = 0
         self.dropped = False
         self.left = False
         # The task serving the stream, cancelled when it is dropped (it may be stuck
@@ -65,21 +86,30 @@ class Subscriber:
         if not (self.dropped or self.left or self.queue.qsize()):
             self.queue.put_nowait(BEAT)
 
-    def offer(self, message: dict) -> None:
+    def offer(self, round_: Round) -> None:
         if self.dropped or self.left:
             return
-        try:
-            self.queue.put_nowait(message)
-        except asyncio.QueueFull:
+        if self.waiting + len(round_) > QUEUE_SIZE:
             self.drop()
+            return
+        self.waiting += len(round_)
+        self.queue.put_nowait(round_)
 
     def end(self) -> None:
         """Close the stream once what is queued before now has been sent (the post was taken
         back: its last event still reaches the moderators)."""
-        try:
+        if not (self.dropped or self.left):
             self.queue.put_nowait(END)
-        except asyncio.QueueFull:
-            self.drop()
+
+    async def take(self) -> list[Round | dict]:
+        """Everything waiting, once something is (in the order it came)."""
+        items = [await self.queue.get()]
+        while not self.queue.empty():
+            items.append(self.queue.get_nowait())
+        for item in items:
+            if isinstance(item, Round):
+                self.waiting -= len(item)
+        return items
 
     def drop(self) -> None:
         self.dropped = True
@@ -97,7 +127,17 @@ class Feed:
         self.last = version  # the newest version offered
         self.subscribers: set[Subscriber] = set()
         self.inbox: asyncio.Queue[dict] = asyncio.Queue(maxsize=INBOX_SIZE)
+        # The round being gathered, when the last went out (loop time) and its timer.
+        self.every = settings.PARLEY_LIVE_ROUND_MS / 1000
+        self.pending: list[dict] = []
+        self.sent_at = -self.every
+        self.timer: asyncio.TimerHandle | None = None
         self.task = _background(self.run())
+
+    def close(self) -> None:
+        self.task.cancel()
+        if self.timer is not None:
+            self.timer.cancel()
 
     def push(self, message: dict) -> None:
         try:
@@ -143,13 +183,39 @@ class Feed:
         try:
             await db(access.thread_version, self.thread_id)
         except NotFound:
+            self.send()  # the post's last events first
             for subscriber in list(self.subscribers):
                 subscriber.end()
 
     def offer(self, event: dict) -> None:
+        """The event in this round: sent now if the last round is old enough, else when it
+        is."""
+        self.pending.append(event)
+        if self.timer is not None:
+            return
+        wait = self.sent_at + self.every - self.hub.loop.time()
+        if wait <= 0:
+            self.send()
+        else:
+            self.timer = self.hub.loop.call_later(wait, self.send)
+
+    def send(self) -> None:
+        """The round gathered so far, to every subscriber: moderators get every event, the
+        others those not for moderators only."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        gathered, self.pending = self.pending, []
+        if not gathered:
+            return
+        self.sent_at = self.hub.loop.time()
+        shown = [event for event in gathered if not event.get("staff_only")]
+        public = Round(shown) if shown else None
+        staff = public if len(shown) == len(gathered) else Round(gathered)
         for subscriber in list(self.subscribers):
-            if subscriber.staff or not event.get("staff_only"):
-                subscriber.offer(event)
+            round_ = staff if subscriber.staff else public
+            if round_ is not None:
+                subscriber.offer(round_)
 
 
 class Hub:
@@ -207,13 +273,15 @@ class Hub:
             if not feed.subscribers:
                 # Nobody watches the thread: nothing is kept for it.
                 del self.feeds[subscriber.thread_id]
-                feed.task.cancel()
+                feed.close()
 
     # -- what arrives
 
     def deliver(self, message: dict[str, Any]) -> None:
-        for moderator in list(self.moderators):
-            moderator.offer(message)
+        if self.moderators:
+            round_ = Round([message])
+            for moderator in list(self.moderators):
+                moderator.offer(round_)
         feed = self.feeds.get(message.get("thread"))  # type: ignore[arg-type]
         if feed is not None and message.get("version") is not None:
             feed.push(message)

@@ -56,6 +56,7 @@ BAD = [
     ("PARLEY_LIVE_BROKER", "kafka", "PARLEY_LIVE_BROKER must be one of local, redis"),
     ("PARLEY_LIVE_KEEP", "5", "PARLEY_LIVE_KEEP must be at least 10"),
     ("PARLEY_LIVE_HEARTBEAT", "15s", "PARLEY_LIVE_HEARTBEAT must be a whole number"),
+    ("PARLEY_LIVE_ROUND_MS", "-5", "PARLEY_LIVE_ROUND_MS must be at least 0"),
     ("PARLEY_LIVE_STREAMS_PER_CLIENT", "0", "PARLEY_LIVE_STREAMS_PER_CLIENT must be at least 1"),
 ]
 # Settings whose every value is meaningful: a name, and a key only the other side can judge.

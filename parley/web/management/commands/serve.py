@@ -35,6 +35,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from parley.lib import frontdoor
+from parley.realtime import handoff
 from parley.web.management.commands.worker import SERVE_NICENESS
 
 log = logging.getLogger("parley.serve")
@@ -170,7 +171,10 @@ class Command(BaseCommand):
         streams_argv = [
             granian,
             "--interface",
-            "asginl",  # ASGI without the lifespan protocol, which Django does not speak
+            # With the lifespan protocol, answered by parley.realtime.asgi (Django does not
+            # speak it): at startup it opens the socket where the front door hands streams'
+            # connections over (parley.realtime.handoff).
+            "asgi",
             "--uds",
             streams,
             "--workers",
@@ -191,7 +195,12 @@ class Command(BaseCommand):
         _wait_for_socket(streams, first["live stream server"])
         door = threading.Thread(
             target=_front_door,
-            args=(listener, frontdoor.Backends(pages=pages, streams=streams)),
+            args=(
+                listener,
+                frontdoor.Backends(
+                    pages=pages, streams=streams, handoff=str(handoff.socket_path())
+                ),
+            ),
             name="front door",
             daemon=True,
         )
