@@ -90,6 +90,11 @@ def _jiffies(pid: int) -> int:
         return 0
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) a process and its descendants have used so far."""
+    return sum(_jiffies(p) for p in _tree(pid)) / os.sysconf("SC_CLK_TCK")
+
+
 def _machine_jiffies() -> tuple[int, int]:
     with open("/proc/stat") as fh:
         values = [int(x) for x in fh.readline().split()[1:]]

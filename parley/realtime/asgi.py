@@ -87,6 +87,47 @@ def _wire(event: dict, name: str | None) -> bytes:
     return encoded
 
 
+KEEP_ALIVE = b": keep-alive\n\n"
+
+
+def _round_parts(round_: streams.Round, sent: int, parts: list[bytes]) -> int:
+    """The round's events after version `sent`, encoded, added to `parts`; the last version
+    sent."""
+    if isinstance(round_.first, int) and round_.first > sent:
+        # The whole round is new to this stream (always, but for the round that met the
+        # replay): its encoding is shared.
+        if round_.wire is None:
+            round_.wire = b"".join(_wire(event, None) for event in round_.events)
+        parts.append(round_.wire)
+        return round_.events[-1]["version"]
+    for event in round_.events:
+        if isinstance(version := event.get("version"), int) and version > sent:
+            sent = version
+            parts.append(_wire(event, None))
+    return sent
+
+
+class _Direct:
+    """A caught-up stream's rounds, written to its connection as they come (no task, no
+    queue); False when the connection holds too much unsent already (a client that does
+    not read: the hub drops it)."""
+
+    __slots__ = ("sent", "write_now")
+
+    def __init__(self, write_now: Callable[[bytes], bool], sent: int) -> None:
+        self.write_now = write_now
+        self.sent = sent
+
+    def __call__(self, item: streams.Round | dict) -> bool:
+        if item is streams.BEAT:
+            return self.write_now(KEEP_ALIVE)
+        if not isinstance(item, streams.Round):
+            return True
+        parts: list[bytes] = []
+        self.sent = _round_parts(item, self.sent, parts)
+        return not parts or self.write_now(b"".join(parts))
+
+
 async def _lifespan(application: ASGIApp, receive: Receive, send: Send) -> None:
     """Behind `parley serve`'s front door, take the streams' connections it hands over
     (parley.realtime.handoff) for as long as the process runs."""
@@ -269,8 +310,11 @@ class Request:
 
     async def live(self, subscriber: streams.Subscriber, sent: int) -> None:
         """Send what reaches the subscriber's queue; whatever waited there meanwhile goes in
-        the same write, each round encoded once for all its subscribers."""
+        the same write, each round encoded once for all its subscribers. Once caught up, on
+        a connection that can be written to at once (a handed-over one), the hub writes each
+        round itself, and this task only waits for the end."""
         moderation = subscriber.thread_id is None
+        write_now = self.scope.get("extensions", {}).get(handoff.WRITE_NOW)
         while not subscriber.dropped:
             parts = []
             ending = False
@@ -279,27 +323,19 @@ class Request:
                     ending = True
                     break
                 if item is streams.BEAT:
-                    parts.append(b": keep-alive\n\n")
+                    parts.append(KEEP_ALIVE)
                 elif not isinstance(item, streams.Round):
                     continue
                 elif moderation:
                     parts.extend(_wire(event, "queue") for event in item.events)
-                elif isinstance(item.first, int) and item.first > sent:
-                    # The whole round is new to this stream (always, but for the round that
-                    # met the replay): its encoding is shared.
-                    if item.wire is None:
-                        item.wire = b"".join(_wire(event, None) for event in item.events)
-                    parts.append(item.wire)
-                    sent = item.events[-1]["version"]
                 else:
-                    for event in item.events:
-                        if isinstance(version := event.get("version"), int) and version > sent:
-                            sent = version
-                            parts.append(_wire(event, None))
+                    sent = _round_parts(item, sent, parts)
             if parts:
                 await self.chunk(b"".join(parts))
             if ending:
                 return
+            if write_now is not None and not moderation and subscriber.queue.empty():
+                subscriber.direct = _Direct(write_now, sent)
 
     async def hold(self, subscriber: streams.Subscriber, body) -> None:
         """Write the stream until the client goes away, or the hub drops the subscriber

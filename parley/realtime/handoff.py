@@ -35,6 +35,10 @@ from parley.lib.frontdoor import HANDOFF_SIZE, Refused, read_head
 log = logging.getLogger(__name__)
 
 SOCKET_NAME = "live-handoff.sock"
+# The scope's extension that writes to the connection at once (parley.realtime.asgi).
+WRITE_NOW = "parley.write_now"
+# Bytes a handed-over connection may hold unsent before its client counts as not reading.
+UNSENT_LIMIT = 256 * 1024
 
 
 def socket_path() -> Path:
@@ -86,6 +90,17 @@ class _Exchange:
         self.started = False
         self.ended = False
 
+    def write_now(self, data: bytes) -> bool:
+        """Write at once, outside the ASGI exchange, once the response has started (False:
+        the connection is gone, or its client is not reading)."""
+        transport = self.connection.transport
+        if transport is None or self.ended or not self.started or transport.is_closing():
+            return False
+        if transport.get_write_buffer_size() > UNSENT_LIMIT:
+            return False
+        transport.write(data)
+        return True
+
     async def receive(self) -> dict[str, Any]:
         if not self.asked:
             self.asked = True
@@ -123,8 +138,9 @@ class _Exchange:
             await writable  # the client is behind: wait (or be dropped by the hub)
 
 
-def _scope(head: bytes, peer: Any) -> dict[str, Any]:
-    method, target, headers = read_head(head)
+def _scope(
+    method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], peer: Any, write_now
+) -> dict[str, Any]:
     raw_path, _, query = target.partition(b"?")
     return {
         "type": "http",
@@ -139,6 +155,7 @@ def _scope(head: bytes, peer: Any) -> dict[str, Any]:
         "headers": [(name.lower(), value) for name, value in headers],
         "client": peer if isinstance(peer, tuple) else None,
         "server": None,
+        "extensions": {WRITE_NOW: write_now},
     }
 
 
@@ -218,7 +235,7 @@ class Receiver:
             client.close()
             return
         try:
-            scope = _scope(head, peer)
+            method, target, headers = read_head(head)
         except Refused as refusal:
             body = (refusal.sentence + "\n").encode()
             with contextlib.suppress(OSError):
@@ -230,10 +247,14 @@ class Receiver:
             return
         _transport, connection = await self.loop.connect_accepted_socket(_Connection, client)
         exchange = _Exchange(connection)
+        scope = _scope(method, target, headers, peer, exchange.write_now)
         try:
             await self.application(scope, exchange.receive, exchange.send)
         except Exception:
             log.exception("A handed-over stream failed")
         finally:
-            if connection.transport is not None and not connection.transport.is_closing():
-                connection.transport.close()
+            transport = connection.transport
+            if transport is not None and not transport.is_closing():
+                # An answer that did not end (the hub dropped a client that does not read):
+                # let go of what it holds unsent at once, not once the client reads it.
+                transport.abort()

@@ -20,6 +20,7 @@ import contextvars
 import functools
 import logging
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -75,6 +76,10 @@ class Subscriber:
         # Rounds, a heartbeat or the end; bounded by the events they hold (`waiting`).
         self.queue: asyncio.Queue[Round | dict] = asyncio.Queue()
         self.waiting = 0
+        # Set once the stream has caught up, where its connection can be written to at once
+        # (parley.realtime.asgi): a round goes straight to the client, False when it could
+        # not take it (it is not reading).
+        self.direct: Callable[[Round | dict], bool] | None = None
         self.dropped = False
         self.left = False
         # The task serving the stream, cancelled when it is dropped (it may be stuck
@@ -83,11 +88,20 @@ class Subscriber:
 
     def beat(self) -> None:
         """A heartbeat, unless events are waiting anyway (they keep the stream open too)."""
-        if not (self.dropped or self.left or self.queue.qsize()):
+        if self.dropped or self.left:
+            return
+        if self.direct is not None:
+            if not self.direct(BEAT):
+                self.drop()
+        elif not self.queue.qsize():
             self.queue.put_nowait(BEAT)
 
     def offer(self, round_: Round) -> None:
         if self.dropped or self.left:
+            return
+        if self.direct is not None:
+            if not self.direct(round_):
+                self.drop()
             return
         if self.waiting + len(round_) > QUEUE_SIZE:
             self.drop()
