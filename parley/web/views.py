@@ -239,10 +239,29 @@ def _prefill(request: HttpRequest, thread: Thread, documents: list[SourceDocumen
     return out
 
 
+# What the home page lists: the latest posts with their introduction, the threads with the
+# most comments over the last days, and the latest comments.
+HOME_POSTS = 20
+HOME_LIVELY = 5
+HOME_LIVELY_DAYS = 7
+HOME_LATEST_COMMENTS = 8
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    posts = access.published_posts().select_related("thread").order_by("-published_at")[:50]
-    return render(request, "parley/home.html", {"posts": posts})
+    """The site at a glance, in three queries whatever it holds (readers' rows only)."""
+    since = timezone.now() - timedelta(days=HOME_LIVELY_DAYS)
+    posts = access.published_posts().select_related("thread").order_by("-published_at")
+    return render(
+        request,
+        "parley/home.html",
+        {
+            "posts": posts[:HOME_POSTS],
+            "lively": access.liveliest_threads(since, limit=HOME_LIVELY),
+            "latest": access.latest_comments(limit=HOME_LATEST_COMMENTS),
+            "lively_days": HOME_LIVELY_DAYS,
+        },
+    )
 
 
 def _post_context(request: HttpRequest, thread: Thread, *, form: dict | None = None) -> dict:

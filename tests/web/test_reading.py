@@ -1,0 +1,137 @@
+"""Reading a thread as a newcomer: line breaks, images, authors' marks, the reader's own
+comments and replies to them, a compact form on long threads, and a home page that shows
+the site at work in a constant number of queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from django.test import Client
+from django.utils import timezone
+
+from parley.discussion.models import Comment
+from parley.lib.markdown import render
+from parley.publishing.actions import create_post
+from parley.web.templatetags.parley_tags import LONG_THREAD, author_mark
+
+URL = "/posts/lastovo/"
+
+
+# -- Markdown ----------------------------------------------------------------------------------
+
+
+def test_a_single_newline_breaks_the_line_in_a_comment(client, thread, post_as):
+    comment = post_as(thread, "Ana", "First thought.\nSecond thought.\nThird.")
+    assert comment.body_html.strip() == "<p>First thought.<br>\nSecond thought.<br>\nThird.</p>"
+    html = client.get(URL).content.decode()
+    assert "First thought.<br>\nSecond thought.<br>\nThird." in html
+
+
+def test_documents_keep_commonmark_paragraphs():
+    assert render("one\ntwo") == "<p>one\ntwo</p>\n"
+    assert render("one\ntwo", breaks=True) == "<p>one<br>\ntwo</p>\n"
+
+
+def test_an_image_shows_its_alt_text_as_a_link_never_a_stray_bang(thread, post_as):
+    comment = post_as(thread, "Ana", "Look: ![the chart](https://example.org/chart.png) here")
+    assert "<img" not in comment.body_html
+    assert "!" not in comment.body_html
+    assert (
+        '<a href="https://example.org/chart.png" rel="nofollow ugc noopener noreferrer">'
+        "the chart</a>" in comment.body_html
+    )
+    # Without alt text the address is the link's text.
+    assert ">https://example.org/x.png</a>" in render("![](https://example.org/x.png)")
+    # Alt text is text: markup in it is escaped, not rendered.
+    assert "<script" not in render("![<script>alert(1)</script>](https://example.org/x.png)")
+
+
+# -- authors' marks, the reader's own comments and replies to them ------------------------------
+
+
+def test_each_author_has_a_stable_mark(client, thread, post_as):
+    a = post_as(thread, "Ana Lima", "One")
+    b = post_as(thread, "ana lima", "Two")
+    c = post_as(thread, "Marko", "Three")
+    assert author_mark(a) == author_mark(b)
+    assert author_mark(a)["initials"] == "AL"
+    assert author_mark(c)["initials"] == "M"
+    html = client.get(URL).content.decode()
+    marks = re.findall(
+        r'<span class="author-mark author-mark--(\d+)" aria-hidden="true">(\w+)</span>', html
+    )
+    assert [initials for _colour, initials in marks] == ["AL", "AL", "M"]
+    assert marks[0] == marks[1]
+
+
+def test_the_readers_own_comments_and_replies_to_them_are_marked(thread, post_as, no_rate_limit):
+    reader = Client()
+    response = reader.post(
+        f"{URL}comments/", {"name": "Rosa", "body": "My point.", "idempotency_key": "k1"}
+    )
+    assert response.status_code == 302
+    mine = Comment.objects.get(author_name="Rosa")
+    post_as(thread, "Ivo", "An answer to Rosa.", parent=mine)
+    post_as(thread, "Ivo", "Something else.")
+    html = reader.get(URL).content.decode()
+    assert html.count('class="badge badge--yours"') == 1
+    assert html.count('class="badge badge--to-you"') == 1
+    # Another reader sees neither.
+    other = Client().get(URL).content.decode()
+    assert "badge--yours" not in other and "badge--to-you" not in other
+
+
+def test_a_long_thread_shows_its_form_compact(client, thread, post_as, no_rate_limit):
+    for n in range(LONG_THREAD - 1):
+        post_as(thread, f"Reader {n}", f"Comment {n}")
+    assert "comment-form--compact" not in client.get(URL).content.decode()
+    post_as(thread, "Last", "One more")
+    html = client.get(URL).content.decode()
+    assert "comment-form--compact" in html
+    assert 'placeholder="Write a comment…"' in html
+    # A reply opens it in full (the link without JavaScript).
+    first = Comment.objects.order_by("id").first()
+    assert "comment-form--compact" not in client.get(f"{URL}?reply={first.pk}").content.decode()
+
+
+# -- the home page -----------------------------------------------------------------------------
+
+
+def test_home_lists_posts_lively_threads_and_latest_comments(client, thread, post_as, editor):
+    post_as(thread, "Ana", "The **letter** came first.")
+    hidden = post_as(thread, "Spammer", "Buy now")
+    Comment.objects.filter(pk=hidden.pk).update(status=Comment.Status.PENDING)
+    create_post(
+        kind="article",
+        slug="later",
+        title="Scheduled for later",
+        introduction="Not yet.",
+        author=editor,
+        published_at=timezone.now() + timedelta(days=3),
+    )
+    html = client.get("/").content.decode()
+    assert "The Lastovo crossing" in html
+    assert "Three documents on the <strong>reopening</strong>." in html  # the introduction
+    assert "Lively discussions" in html and "Latest comments" in html
+    assert "The letter came first." in html
+    assert "Buy now" not in html
+    assert "Scheduled for later" not in html and "Not yet." not in html
+
+
+def test_home_query_count_is_constant(
+    client, thread, post_as, editor, no_rate_limit, django_assert_num_queries
+):
+    post_as(thread, "Ana", "One")
+    # Published posts, the liveliest threads, the latest comments.
+    with django_assert_num_queries(3) as small:
+        client.get("/")
+    for n in range(5):
+        post = create_post(
+            kind="article", slug=f"post-{n}", title=f"Post {n}", introduction="Intro", author=editor
+        )
+        for m in range(4):
+            post_as(post.thread, f"Reader {m}", f"Comment {m} on {n}")
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get("/")
+    assert response.content.decode().count('class="latest-comment"') == 8
