@@ -464,6 +464,51 @@ def permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 @require_safe
+def comment_context(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """A comment with its context: the comment it answers, then it and every reply below it,
+    with a link to the comment in place in the whole discussion."""
+    viewer = _viewer(request)
+    comment = _comment_or_404(request, comment_id)
+    if comment.status == Comment.Status.PENDING and not viewer.wrote(comment):
+        return HttpResponseRedirect(f"{reverse('moderation-log')}?comment={comment.pk}")
+    thread = comment.thread
+    own = access.own_held(thread.pk, viewer)
+    parent = access.quotable(thread, comment.parent_id) if comment.parent_id else None
+    # The parent's subtree holds the comment's: one query gives the parent and all of it.
+    rows = queries.subtree(parent if parent is not None else comment, also=own)
+    keep = {comment.pk}
+    comments = [row for row in rows if parent is not None and row.pk == parent.pk]
+    for row in rows:
+        if row.pk == comment.pk or row.parent_id in keep:
+            keep.add(row.pk)
+            comments.append(row)
+    _translate(request, comments)
+    _mark_own_held(comments, own, viewer)
+    nodes = tree.build(comments, max_indent=settings.PARLEY_MAX_INDENT)
+    comments_html = render_to_string(
+        "parley/_comments.html",
+        {
+            "nodes": nodes,
+            "thread": thread,
+            "post": thread.post,
+            "editable": _editable(request, thread),
+            "max_indent": settings.PARLEY_MAX_INDENT,
+            "show_original": _show_original(request),
+        },
+    )
+    context = {
+        "thread": thread,
+        "post": thread.post,
+        "focus": comment,
+        "parent": parent,
+        "replies": len(comments) - (2 if parent is not None else 1),
+        "comments_html": comments_html,
+        "in_place": _permalink_url(comment, _sort(request)),
+    }
+    return render(request, "parley/comment_context.html", context)
+
+
+@require_safe
 def subtree(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
     thread = _thread_or_404(slug)
     comment = _comment_or_404(request, comment_id)

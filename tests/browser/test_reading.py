@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,24 @@ def test_the_home_page_shows_a_living_site(page: Page, thread, post_as, no_rate_
     expect(page.locator(".latest-comment")).to_have_count(8)
     expect(page.locator(".latest-comment .author-mark").first).to_be_visible()
     _shoot(page, "home")
+
+
+def test_a_reply_on_a_later_page_opens_in_context(
+    page: Page, thread, post_as, settings, no_rate_limit
+):
+    settings.PARLEY_PAGE_SIZE = 2
+    top = post_as(thread, "Ana Lima", "The letter came first.\nLook at its date.")
+    post_as(thread, "Marko Ivić", "It did, by a day.", parent=top)
+    late = post_as(thread, "Rosa", "But the release was drafted before it.", parent=top)
+    post_as(thread, "Ana Lima", "Drafted is not sent.", parent=late)
+    page.goto(URL + "?page=2")
+    page.locator(f"#c{late.pk} .context-link").click()
+    expect(page).to_have_url(re.compile(rf"/c/{late.pk}/context/#c{late.pk}$"))
+    expect(page.locator("details.node")).to_have_count(3)
+    expect(page.locator("details.node").first).to_contain_text("The letter came first.")
+    expect(page.locator(".context-note")).to_contain_text("1 reply follows it.")
+    head = page.locator(f"#c{late.pk} > .comment-head")
+    assert head.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(255, 246, 214)"
+    _shoot(page, "context")
+    page.locator(".in-place").click()
+    expect(page).to_have_url(re.compile(rf"/posts/lastovo/\?page=2#c{late.pk}$"))

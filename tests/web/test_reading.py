@@ -135,3 +135,55 @@ def test_home_query_count_is_constant(
     with django_assert_num_queries(len(small.captured_queries)):
         response = client.get("/")
     assert response.content.decode().count('class="latest-comment"') == 8
+
+
+# -- a comment in context ----------------------------------------------------------------------
+
+
+def _ids(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'<details class="node[^"]*" id="c(\d+)"', html)]
+
+
+def test_a_comment_in_context_shows_its_parent_and_its_replies(
+    client, thread, post_as, no_rate_limit, django_assert_num_queries
+):
+    top = post_as(thread, "Ana", "The letter came first.")
+    middle = post_as(thread, "Bruno", "No, the release did.", parent=top)
+    sibling = post_as(thread, "Dan", "Beside the point.", parent=top)
+    deeper = post_as(thread, "Carla", "Look at the stamp.", parent=middle)
+    deepest = post_as(thread, "Ana", "Which stamp?", parent=deeper)
+    other = post_as(thread, "Eva", "Another thread.")
+    response = client.get(f"/c/{middle.pk}/context/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert _ids(html) == [top.pk, middle.pk, deeper.pk, deepest.pk]
+    assert sibling.pk not in _ids(html) and other.pk not in _ids(html)
+    assert "The comment it answers, by Ana, comes first; 2 replies follow it." in html
+    assert f'href="/c/{middle.pk}/">See it in the whole discussion' in html
+    # A top-level comment: itself and its replies.
+    assert _ids(client.get(f"/c/{top.pk}/context/").content.decode())[:2] == [top.pk, middle.pk]
+    # Its cost does not grow with the thread: the comment with its thread and post, the
+    # parent, the parent's subtree.
+    client.get(f"/c/{deepest.pk}/context/")
+    with django_assert_num_queries(3) as small:
+        client.get(f"/c/{deepest.pk}/context/")
+    for n in range(20):
+        post_as(thread, f"Reader {n}", f"Answer number {n} to Carla.", parent=deeper)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(f"/c/{middle.pk}/context/")
+
+
+def test_a_detached_reply_links_to_its_context(client, thread, post_as, settings, no_rate_limit):
+    settings.PARLEY_PAGE_SIZE = 2
+    top = post_as(thread, "Ana", "Top.")
+    post_as(thread, "Bruno", "First answer.", parent=top)
+    late = post_as(thread, "Carla", "Second answer.", parent=top)
+    html = client.get(f"{URL}?page=2").content.decode()
+    assert f'href="/c/{late.pk}/context/#c{late.pk}">in context</a>' in html
+
+
+def test_hidden_comments_have_no_context_page(client, thread, post_as):
+    held = post_as(thread, "Spammer", "Buy now")
+    Comment.objects.filter(pk=held.pk).update(status=Comment.Status.REJECTED)
+    assert client.get(f"/c/{held.pk}/context/").status_code == 404
+    assert client.get("/c/999999/context/").status_code == 404
