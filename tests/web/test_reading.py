@@ -187,3 +187,12 @@ def test_hidden_comments_have_no_context_page(client, thread, post_as):
     Comment.objects.filter(pk=held.pk).update(status=Comment.Status.REJECTED)
     assert client.get(f"/c/{held.pk}/context/").status_code == 404
     assert client.get("/c/999999/context/").status_code == 404
+    assert client.get(f"/c/{'9' * 20}/context/").status_code == 404
+    assert client.head(f"/c/{held.pk}/context/").status_code == 404
+
+
+def test_a_comment_under_an_unpublished_post_has_no_context_page(client, thread, post_as):
+    comment = post_as(thread, "Ana", "Before it was taken back.")
+    thread.post.is_published = False
+    thread.post.save(update_fields=["is_published"])
+    assert client.get(f"/c/{comment.pk}/context/").status_code == 404
