@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -258,3 +258,29 @@ def quotes_of(comment: Comment) -> list[Quote]:
     if ":::quote" not in comment.body:
         return []
     return list(Quote.objects.filter(comment_id=comment.pk).select_related("source_document"))
+
+
+def liveliest_threads(since, *, limit: int) -> list[dict[str, Any]]:
+    """The threads readers commented on most since a moment, busiest first: each as its
+    post's slug and title and the number of published comments (the home page's list)."""
+    rows = (
+        visible_comments()
+        .filter(status=Comment.Status.PUBLISHED, created_at__gte=since)
+        .values("thread__post__slug", "thread__post__title")
+        .annotate(recent=Count("pk"), last=Max("created_at"))
+        .order_by("-recent", "-last")[:limit]
+    )
+    return [
+        {"slug": row["thread__post__slug"], "title": row["thread__post__title"], **row}
+        for row in rows
+    ]
+
+
+def latest_comments(*, limit: int) -> list[Comment]:
+    """The latest published comments under published posts, newest first, with their post."""
+    return list(
+        visible_comments()
+        .filter(status=Comment.Status.PUBLISHED)
+        .select_related("thread__post")
+        .order_by("-created_at", "-id")[:limit]
+    )

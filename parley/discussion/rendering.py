@@ -219,7 +219,7 @@ def render_body(
             html.append(quote_html(found[index]))
             index += 1
         else:
-            html.append(markdown.render(part, mentions=mentions))
+            html.append(markdown.render(part, mentions=mentions, breaks=True))
     if not any(isinstance(part, str) and not is_blank(part) for part in parts):
         raise Invalid(_("Add your own words below the quote."), field="body", code="only_quote")
     return "\n".join(html), found

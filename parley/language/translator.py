@@ -89,7 +89,7 @@ def comment_html(comment: Comment, route: Route) -> str:
             html.append(next(quote_blocks, ""))
         else:
             translated = engine.translate_markdown(part, route, mentions=list(targets))
-            html.append(markdown.render(translated, mentions=mentions))
+            html.append(markdown.render(translated, mentions=mentions, breaks=True))
     return "\n".join(html)
 
 

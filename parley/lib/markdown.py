@@ -1,9 +1,12 @@
 """Markdown to safe HTML, for comments and documents.
 
 CommonMark with bare-URL linking and strikethrough; raw HTML in the source is
-shown as text, images are not loaded (a link is shown instead) and the result
-always passes through the sanitizer's allow-list. Nesting is capped, so a
-5,000-level-deep quote or list renders in bounded time.
+shown as text, images are not loaded (their alt text is shown as a link to the
+image, never a stray "!") and the result always passes through the sanitizer's
+allow-list. Nesting is capped, so a 5,000-level-deep quote or list renders in
+bounded time. Comments are written one thought per line, so for them (`breaks`)
+a single newline breaks the line, as in GitHub and Discourse comments; documents
+keep CommonMark's paragraphs, where a newline inside one is a space.
 """
 
 from __future__ import annotations
@@ -11,24 +14,38 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from html import escape
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
 from parley.lib.sanitize import clean_html
 
 MAX_NESTING = 20
 
 
-def _parser(*, linkify: bool = True) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "linkify": linkify, "maxNesting": MAX_NESTING})
+def _parser(*, linkify: bool = True, breaks: bool = False) -> MarkdownIt:
+    options = {"html": False, "linkify": linkify, "breaks": breaks, "maxNesting": MAX_NESTING}
+    md = MarkdownIt("commonmark", options)
     md.enable(["strikethrough", "table"])
     if linkify:
         md.enable("linkify")
-    md.disable("image")
+    md.add_render_rule("image", _image_as_link)
     md.core.ruler.after("linkify", "mentions", _mentions_rule)
     return md
+
+
+def _image_as_link(
+    self: RendererHTML, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """An image is not loaded: its alt text (or, without one, its address) links to it."""
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    text = self.renderInlineAsText(token.children or [], options, env) or src
+    return f'<a href="{escape(src)}">{escape(text)}</a>'
 
 
 @dataclass(frozen=True)
@@ -105,15 +122,20 @@ def _text(content: str, level: int) -> Token:
 
 _MD = _parser()
 _MD_WITHOUT_LINKIFY = _parser(linkify=False)
+_MD_BREAKS = _parser(breaks=True)
+_MD_BREAKS_WITHOUT_LINKIFY = _parser(linkify=False, breaks=True)
 # Every link linkify can find has a scheme (":"), an e-mail "@" or a dot before a top-level
 # domain; text with none of these renders the same without it, at a third of the cost.
 _MAY_HOLD_LINK = re.compile(r"[:@]|\.[^\W\d_]{2,}")
 
 
-def render(source: str, *, mentions: Mentions | None = None) -> str:
-    """Safe HTML for a Markdown source."""
+def render(source: str, *, mentions: Mentions | None = None, breaks: bool = False) -> str:
+    """Safe HTML for a Markdown source; with `breaks`, each newline breaks the line."""
     env = {"mentions": mentions} if mentions else {}
-    parser = _MD if _MAY_HOLD_LINK.search(source) else _MD_WITHOUT_LINKIFY
+    if _MAY_HOLD_LINK.search(source):
+        parser = _MD_BREAKS if breaks else _MD
+    else:
+        parser = _MD_BREAKS_WITHOUT_LINKIFY if breaks else _MD_WITHOUT_LINKIFY
     return clean_html(parser.render(source, env))
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("posts/<slug:slug>/comments/", views.post_comment, name="post-comment"),
     path("posts/<slug:slug>/comments/<int:comment_id>/", views.subtree, name="subtree"),
     path("c/<int:comment_id>/", views.permalink, name="comment"),
+    path("c/<int:comment_id>/context/", views.comment_context, name="comment-context"),
     path("c/<int:comment_id>/edit/", views.edit_comment, name="comment-edit"),
     path("c/<int:comment_id>/delete/", views.delete_comment, name="comment-delete"),
     path("c/<int:comment_id>/history/", views.comment_history, name="comment-history"),

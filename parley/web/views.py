@@ -239,10 +239,29 @@ def _prefill(request: HttpRequest, thread: Thread, documents: list[SourceDocumen
     return out
 
 
+# What the home page lists: the latest posts with their introduction, the threads with the
+# most comments over the last days, and the latest comments.
+HOME_POSTS = 20
+HOME_LIVELY = 5
+HOME_LIVELY_DAYS = 7
+HOME_LATEST_COMMENTS = 8
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    posts = access.published_posts().select_related("thread").order_by("-published_at")[:50]
-    return render(request, "parley/home.html", {"posts": posts})
+    """The site at a glance, in three queries whatever it holds (readers' rows only)."""
+    since = timezone.now() - timedelta(days=HOME_LIVELY_DAYS)
+    posts = access.published_posts().select_related("thread").order_by("-published_at")
+    return render(
+        request,
+        "parley/home.html",
+        {
+            "posts": posts[:HOME_POSTS],
+            "lively": access.liveliest_threads(since, limit=HOME_LIVELY),
+            "latest": access.latest_comments(limit=HOME_LATEST_COMMENTS),
+            "lively_days": HOME_LIVELY_DAYS,
+        },
+    )
 
 
 def _post_context(request: HttpRequest, thread: Thread, *, form: dict | None = None) -> dict:
@@ -442,6 +461,51 @@ def permalink(request: HttpRequest, comment_id: int) -> HttpResponse:
     if params:
         url += "?" + urlencode(params)
     return HttpResponseRedirect(f"{url}#c{comment.pk}")
+
+
+@require_safe
+def comment_context(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """A comment with its context: the comment it answers, then it and every reply below it,
+    with a link to the comment in place in the whole discussion."""
+    viewer = _viewer(request)
+    comment = _comment_or_404(request, comment_id)
+    if comment.status == Comment.Status.PENDING and not viewer.wrote(comment):
+        return HttpResponseRedirect(f"{reverse('moderation-log')}?comment={comment.pk}")
+    thread = comment.thread
+    own = access.own_held(thread.pk, viewer)
+    parent = access.quotable(thread, comment.parent_id) if comment.parent_id else None
+    # The parent's subtree holds the comment's: one query gives the parent and all of it.
+    rows = queries.subtree(parent if parent is not None else comment, also=own)
+    keep = {comment.pk}
+    comments = [row for row in rows if parent is not None and row.pk == parent.pk]
+    for row in rows:
+        if row.pk == comment.pk or row.parent_id in keep:
+            keep.add(row.pk)
+            comments.append(row)
+    _translate(request, comments)
+    _mark_own_held(comments, own, viewer)
+    nodes = tree.build(comments, max_indent=settings.PARLEY_MAX_INDENT)
+    comments_html = render_to_string(
+        "parley/_comments.html",
+        {
+            "nodes": nodes,
+            "thread": thread,
+            "post": thread.post,
+            "editable": _editable(request, thread),
+            "max_indent": settings.PARLEY_MAX_INDENT,
+            "show_original": _show_original(request),
+        },
+    )
+    context = {
+        "thread": thread,
+        "post": thread.post,
+        "focus": comment,
+        "parent": parent,
+        "replies": len(comments) - (2 if parent is not None else 1),
+        "comments_html": comments_html,
+        "in_place": _permalink_url(comment, _sort(request)),
+    }
+    return render(request, "parley/comment_context.html", context)
 
 
 @require_safe

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import datetime
 
@@ -73,3 +74,31 @@ def repeat_note(held) -> SafeString:
     else:
         text = _("This repeats a comment posted on %(time)s.")
     return mark_safe(escape(text) % {"time": link})  # noqa: S308  (escaped text, our link)
+
+
+# An author's mark: initials on one of a few colours, both derived from the author (their
+# account, or for a guest the name they sign with), so the same author looks the same on
+# every page and in every thread, without any outside service.
+MARK_COLOURS = 12
+
+
+@register.filter
+def author_mark(comment) -> dict[str, object]:
+    """The initials (at most two letters) and colour number of a comment's author."""
+    name = (comment.author_name or "").strip()
+    key = f"user:{comment.author_id}" if comment.author_id else f"name:{name.casefold()}"
+    digest = hashlib.blake2b(key.encode(), digest_size=4).digest()
+    words = [word for word in re.split(r"[\W_]+", name) if word]
+    initials = "".join(word[0] for word in words[:2]).upper() or "?"
+    return {"initials": initials, "colour": int.from_bytes(digest) % MARK_COLOURS}
+
+
+# From this many comments on, a thread's comment form is one line until the reader writes in
+# it, so the first screen shows the discussion rather than the form.
+LONG_THREAD = 40
+
+
+@register.filter
+def is_long(thread) -> bool:
+    """Whether a thread has enough comments to show its form compact."""
+    return thread.comment_count >= LONG_THREAD
