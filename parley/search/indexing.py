@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from django.db import transaction
 
+from parley.accounts.models import User
 from parley.discussion.changes import Change
 from parley.discussion.models import Comment, Thread
 from parley.language.models import Translation
@@ -56,13 +57,16 @@ def _done_translations(kind: str, objects: dict[int, object]) -> dict[int, list[
     return found
 
 
-def comment_entries(comments: Iterable[Comment], post_ids: dict[int, int]) -> list[Entry]:
-    """Entries of published comments (their thread's post id in `post_ids`); none for others."""
+def comment_entries(
+    comments: Iterable[Comment], post_ids: dict[int, int], names: dict[int, str]
+) -> list[Entry]:
+    """Entries of published comments (their thread's post id in `post_ids`, their accounts'
+    public names in `names`); none for others."""
     shown = {c.pk: c for c in comments if c.status == Comment.Status.PUBLISHED}
     translated = _done_translations(Translation.Kind.COMMENT, shown)  # type: ignore[arg-type]
     out = []
     for comment in shown.values():
-        name = comment.author.public_name if comment.author else comment.author_name
+        name = names.get(comment.author_id or 0, "") or comment.author_name
         common = {
             "source": Source.COMMENT,
             "object_id": comment.pk,
@@ -171,10 +175,33 @@ def index_comments(comment_ids: Iterable[int]) -> None:
     ids = sorted(set(comment_ids))
     if not ids:
         return
-    comments = list(Comment.objects.filter(pk__in=ids).select_related("author"))
-    thread_ids = {c.thread_id for c in comments}
+    comments = list(Comment.objects.filter(pk__in=ids).only(*_COMMENT_FIELDS))
+    shown = [c for c in comments if c.status == Comment.Status.PUBLISHED]
+    thread_ids = {c.thread_id for c in shown}
     post_ids = dict(Thread.objects.filter(pk__in=thread_ids).values_list("pk", "post_id"))
-    backend().replace(Source.COMMENT, ids, comment_entries(comments, post_ids))
+    names = _names({c.author_id for c in shown if c.author_id})
+    backend().replace(Source.COMMENT, ids, comment_entries(shown, post_ids, names))
+
+
+_COMMENT_FIELDS = (
+    "id",
+    "thread_id",
+    "status",
+    "author_id",
+    "author_name",
+    "body",
+    "body_html",
+    "language",
+    "created_at",
+)
+
+
+def _names(user_ids: set[int]) -> dict[int, str]:
+    """Accounts' public names (display name, else user name), in one narrow query."""
+    if not user_ids:
+        return {}
+    rows = User.objects.filter(pk__in=user_ids).values_list("pk", "display_name", "username")
+    return {pk: display or username for pk, display, username in rows}
 
 
 def index_post(post_id: int) -> None:
