@@ -175,10 +175,10 @@ def index_comments(comment_ids: Iterable[int]) -> None:
     ids = sorted(set(comment_ids))
     if not ids:
         return
-    comments = list(Comment.objects.filter(pk__in=ids).only(*_COMMENT_FIELDS))
+    found = Comment.objects.filter(pk__in=ids).select_related("thread")
+    comments = list(found.only(*_COMMENT_FIELDS, "thread__post_id"))
     shown = [c for c in comments if c.status == Comment.Status.PUBLISHED]
-    thread_ids = {c.thread_id for c in shown}
-    post_ids = dict(Thread.objects.filter(pk__in=thread_ids).values_list("pk", "post_id"))
+    post_ids = {c.thread_id: c.thread.post_id for c in shown}
     names = _names({c.author_id for c in shown if c.author_id})
     backend().replace(Source.COMMENT, ids, comment_entries(shown, post_ids, names))
 

@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from parley.discussion import access
 from parley.lib.errors import Invalid
 from parley.publishing.models import Post
 from parley.search.backends import backend
@@ -76,7 +77,8 @@ def filters_from(
         raise Invalid(_("An author's name has at most 80 characters."), field="author")
     post_id = None
     if post := (post or "").strip():
-        post_id = Post.objects.filter(slug=post[:60]).values_list("pk", flat=True).first()
+        shown = access.published_posts().filter(slug=post[:60])
+        post_id = shown.values_list("pk", flat=True).first()
         if post_id is None:
             raise Invalid(_("There is no post at this address."), field="post")
     return Filters(
@@ -121,10 +123,8 @@ def search(text: str, filters: Filters | None = None, *, limit: int = MAX_RESULT
     # More ids than shown: a comment matching in its original and in translations is one result.
     ids = backend().query(query, filters or Filters(), limit * 3)
     rows = Entry.objects.in_bulk(ids)
-    posts = dict(
-        Post.objects.filter(pk__in={e.post_id for e in rows.values()}).values_list("pk", "slug")
-    )
-    titles = dict(Post.objects.filter(pk__in=posts).values_list("pk", "title"))
+    found = Post.objects.filter(pk__in={e.post_id for e in rows.values()})
+    posts = {pk: (slug, title) for pk, slug, title in found.values_list("pk", "slug", "title")}
     groups: dict[int, Group] = {}
     seen: set[tuple[str, int, str]] = set()
     shown = 0
@@ -136,12 +136,11 @@ def search(text: str, filters: Filters | None = None, *, limit: int = MAX_RESULT
         if place in seen:
             continue
         seen.add(place)
-        post_url = reverse("post", args=[posts[entry.post_id]])
+        slug, title = posts[entry.post_id]
+        post_url = reverse("post", args=[slug])
         group = groups.get(entry.thread_id)
         if group is None:
-            group = groups[entry.thread_id] = Group(
-                entry.thread_id, titles[entry.post_id], post_url
-            )
+            group = groups[entry.thread_id] = Group(entry.thread_id, title, post_url)
         group.matches.append(_match(entry, query, post_url))
         shown += 1
         if shown >= limit:

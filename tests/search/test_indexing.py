@@ -133,3 +133,22 @@ def test_a_failed_indexing_does_not_fail_the_request(
     comment = post_as(thread, "Guest", "Still posted.")
     assert Comment.objects.filter(pk=comment.pk).exists()
     assert "parley reindex" in caplog.text
+
+
+def test_indexing_costs_posting_six_statements(thread, post_as, no_rate_limit, monkeypatch):
+    """A savepoint and its release, the comment with its thread, its translations, the old
+    entries' delete and the new entries' insert."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from parley.discussion import changes
+    from parley.search import indexing
+
+    post_as(thread, "John", "Warm up the caches.")
+    with CaptureQueriesContext(connection) as indexed:
+        post_as(thread, "John", "Indexed.")
+    others = [recorder for recorder in changes._recorders if recorder is not indexing.record]
+    monkeypatch.setattr(changes, "_recorders", others)
+    with CaptureQueriesContext(connection) as bare:
+        post_as(thread, "John", "Not indexed.")
+    assert len(indexed) == len(bare) + 6

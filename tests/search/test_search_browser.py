@@ -14,6 +14,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from parley.publishing.models import Post
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -22,6 +24,7 @@ def test_a_reader_finds_words_written_without_their_marks(
 ):
     settings.DATA_DIR = tmp_path
     call_command("load_demo", verbosity=0)
+    post_url = Post.objects.get().get_absolute_url()
 
     page.goto("/")
     box = page.locator(".site-header .search-box input[name=q]")
@@ -48,8 +51,22 @@ def test_a_reader_finds_words_written_without_their_marks(
         shot = phone.new_page()
         shot.goto(page.url)
         shot.screenshot(path=str(Path(out) / "search-phone.png"))
+        shot.goto(f"{live_server.url}{post_url}#comments")
+        shot.screenshot(path=str(Path(out) / "post-search-box-phone.png"))
         phone.close()
+        page.goto(f"{post_url}#comments")
+        page.screenshot(path=str(Path(out) / "post-search-box-desktop.png"))
+        page.go_back()
 
     with page.expect_navigation():
         first.locator(".search-result__meta a").first.click()
     expect(page).to_have_url(re.compile(r"/posts/[^/]+/.*#c\d+$"))
+
+    # The box above a post's comments searches that post alone.
+    page.goto(post_url)
+    box = page.locator("#comments .search-box input[name=q]")
+    box.fill("pismo")
+    with page.expect_navigation():
+        box.press("Enter")
+    expect(page.locator(".search-scope")).to_be_visible()
+    expect(page.locator(".search-thread")).to_have_count(1)

@@ -95,3 +95,13 @@ def test_the_post_search_box_limits_the_search_to_the_post(client, commented, ed
 
 def test_every_page_has_the_site_search_box(client, commented):
     assert 'action="/search/"' in client.get("/").content.decode()
+
+
+def test_an_unpublished_post_is_no_scope_to_search_in(client, commented, dossier):
+    from parley.publishing.actions import save_post
+
+    dossier.is_published = False
+    save_post(dossier)
+    response = _get(client, q="noon", post="lastovo")
+    assert response.status_code == 400  # as for a post that does not exist
+    assert "There is no post at this address." in response.content.decode()
