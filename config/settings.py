@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "parley.demo",
     "parley.ratelimits",
     "parley.realtime",
+    "parley.search",
 ]
 
 MIDDLEWARE = [

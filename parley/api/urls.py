@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from parley.api.parser import BodyParser
+from parley.api.search import router as search_router
 from parley.api.views import router
 from parley.lib.errors import ActionError
 
@@ -94,6 +95,7 @@ api = ParleyAPI(
     docs_url=None,  # the interactive docs page needs inline script, which the CSP forbids
 )
 api.add_router("/", router)
+api.add_router("/", search_router)
 
 
 def _error(status: int, code: str, message: str, **extra) -> JsonResponse:

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from parley.search import views as search_views
 from parley.web import views
 
 urlpatterns = [
@@ -15,4 +16,5 @@ urlpatterns = [
     path("language/", views.reader_language, name="reader-language"),
     path("translations/", views.translations_ready, name="translations"),
     path("threads/<int:thread_id>/comments/", views.comment_fragments, name="thread-comments"),
+    path("search/", search_views.search_page, name="search"),
 ]

@@ -1116,6 +1116,7 @@ def test_openapi_document_lists_every_path_with_its_methods(client, db):
         f"{API}/threads/{{thread_id}}/comments": {"get", "post"},
         f"{API}/comments/{{comment_id}}": {"get", "patch", "delete"},
         f"{API}/comments/{{comment_id}}/revisions": {"get"},
+        f"{API}/search": {"get"},
     }
     create = response.json()["paths"][f"{API}/threads/{{thread_id}}/comments"]["post"]
     assert {"201", "400", "403", "404", "409", "429"} <= set(create["responses"])
