@@ -337,6 +337,7 @@ def _sort_choices() -> list[tuple[str, str]]:
         ("oldest", _("Oldest first")),
         ("newest", _("Newest first")),
         ("replies", _("Most replies")),
+        ("best", _("Best first")),
     ]
 
 
