@@ -438,6 +438,24 @@
       });
     }
 
+    // Vote counts changed: only the counts are copied, so the reader's pressed button stays.
+    function voted(ids) {
+      var shown = ids.filter(function (id) { return document.getElementById("c" + id); });
+      if (!shown.length) { return Promise.resolve(); }
+      return fragments(shown).then(function (answer) {
+        shown.forEach(function (id) {
+          var item = answer.comments[String(id)], node = document.getElementById("c" + id);
+          var fresh = item && element(item.html);
+          if (!node || !fresh) { return; }
+          ["up", "down"].forEach(function (which) {
+            var now = fresh.querySelector(":scope > .comment-actions [data-count=" + which + "]");
+            var old = node.querySelector(":scope > .comment-actions [data-count=" + which + "]");
+            if (now && old) { old.textContent = now.textContent; }
+          });
+        });
+      });
+    }
+
     // The comment part as the server renders it now (after a long absence, or on request).
     function reloadComments() {
       waiting = [];
@@ -469,7 +487,7 @@
           case "removed": return changed(ids, true);
           case "translated": return fetchTranslations();
           case "thread": return threadChanged();
-          case "voted": return changed(ids, false);
+          case "voted": return voted(ids);
           case "reload": return reloadComments();
         }
       }).catch(function () { /* a failed fetch: the next change brings the page up to date */ });
