@@ -179,6 +179,27 @@ def another_reader_posts(top: str, reply: str) -> Callable[[Page, str], None]:
     return act
 
 
+def vote_then_read_best_first(page: Page, url: str) -> None:
+    """Mark the third and fifth top-level comments useful in place, then read best first."""
+    page.goto(f"{url}#comments")
+    tops = page.locator("#comments .comments > details.node")
+    for n in (4, 2):
+        button = tops.nth(n).locator(":scope > .comment-actions .vote--up")
+        button.click()
+        page.wait_for_function(
+            "(b) => b.getAttribute('aria-pressed') === 'true'", arg=button.element_handle()
+        )
+    page.goto(f"{url}?sort=best#comments")
+    page.locator("#comments").scroll_into_view_if_needed()
+
+
+def open_the_vote_page(page: Page, url: str) -> None:
+    """The page a reader without JavaScript reaches from a comment's "Useful" button."""
+    page.goto(f"{url}#comments")
+    action = page.locator("#comments form.votes").first.get_attribute("action")
+    page.goto(url.split("/posts/")[0] + f"{action}?value=1")
+
+
 @dataclass(frozen=True)
 class Shot:
     name: str
@@ -230,6 +251,10 @@ SHOTS = [
         scroll_arg=0.3,
         act=another_reader_posts(LIVE_TOP_PHONE, LIVE_REPLY_PHONE),
     ),
+    Shot("votes-desktop", phone=False, height=900, act=vote_then_read_best_first),
+    Shot("votes-phone", phone=True, act=vote_then_read_best_first),
+    Shot("vote-page-desktop", phone=False, height=700, act=open_the_vote_page),
+    Shot("vote-page-phone", phone=True, act=open_the_vote_page),
     Shot("queue-desktop", phone=False, height=800, path="/moderation/", moderator=True),
     Shot("queue-phone", phone=True, path="/moderation/", moderator=True),
     # Last: they use up this address's log-in attempts.

@@ -100,8 +100,13 @@ def position(
     return rows.filter(Q(key__lt=key) | same_root).count()
 
 
-def subtree(comment: Comment, *, also: frozenset[int] = frozenset()) -> list[Comment]:
-    """A comment and every reply below it, in display order; `also` as in `ordered`."""
+def subtree(
+    comment: Comment, *, also: frozenset[int] = frozenset(), sort: str = DEFAULT_SORT
+) -> list[Comment]:
+    """A comment and every reply below it, in display order; `also` as in `ordered`.
+
+    With sort "best" the replies to each comment come best first (by their stored
+    `best_score`, then in the order written); every other sort keeps the order written."""
     root_id = comment.root_id or comment.pk
     rows = list(
         _shown(also)
@@ -116,4 +121,7 @@ def subtree(comment: Comment, *, also: frozenset[int] = frozenset()) -> list[Com
         if row.pk == comment.pk or row.parent_id in keep:
             keep.add(row.pk)
             out.append(row)
+    if sort == "best":
+        # tree.build keeps siblings in list order, and finds each reply's parent by id.
+        out[1:] = sorted(out[1:], key=lambda row: (-row.best_score, row.pk))
     return out

@@ -453,7 +453,8 @@ def subtree(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
         raise Http404(_("That comment belongs to another discussion."))
     viewer = _viewer(request)
     own = access.own_held(thread.pk, viewer)
-    comments = queries.subtree(comment, also=own)
+    sort = "best" if _sort(request) == "best" else queries.DEFAULT_SORT
+    comments = queries.subtree(comment, also=own, sort=sort)
     _translate(request, comments)
     _mark_own_held(comments, own, viewer)
     nodes = tree.build(comments, max_indent=settings.PARLEY_MAX_INDENT)
@@ -472,7 +473,14 @@ def subtree(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
     return render(
         request,
         "parley/subtree.html",
-        {"thread": thread, "post": thread.post, "focus": comment, "comments_html": comments_html},
+        {
+            "thread": thread,
+            "post": thread.post,
+            "focus": comment,
+            "comments_html": comments_html,
+            "sort": sort,
+            "sorts": [choice for choice in _sort_choices() if choice[0] in ("oldest", "best")],
+        },
     )
 
 

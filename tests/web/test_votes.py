@@ -180,3 +180,17 @@ def test_moderators_see_votes_by_network_in_the_commenters_log(thread, post_as, 
     reader = Client()
     reader.force_login(rosa)
     assert reader.get(f"/moderation/log/?commenter=user:{rosa.pk}").status_code in (302, 403, 404)
+
+
+def test_a_subtree_page_reads_its_replies_best_first(client, thread, post_as):
+    top = post_as(thread, "Ana", "A question.")
+    plain = post_as(thread, "Bo", "A plain answer.", parent=top)
+    under = post_as(thread, "Cy", "Under the plain answer.", parent=plain)
+    good = post_as(thread, "Di", "A useful answer.", parent=top)
+    Comment.objects.filter(pk=good.pk).update(up_count=4, best_score=0.5)
+    url = f"{URL}comments/{top.pk}/"
+    assert _ids(client.get(url).content.decode()) == [top.pk, plain.pk, under.pk, good.pk]
+    html = client.get(url + "?sort=best").content.decode()
+    assert _ids(html) == [top.pk, good.pk, plain.pk, under.pk]
+    assert '<a href="?sort=best" aria-current="true">Best first</a>' in html
+    assert _ids(client.get(url + "?sort=replies").content.decode())[1] == plain.pk
