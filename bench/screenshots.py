@@ -179,18 +179,25 @@ def another_reader_posts(top: str, reply: str) -> Callable[[Page, str], None]:
     return act
 
 
-def vote_then_read_best_first(page: Page, url: str) -> None:
-    """Mark the third and fifth top-level comments useful in place, then read best first."""
-    page.goto(f"{url}#comments")
-    tops = page.locator("#comments .comments > details.node")
-    for n in (4, 2):
-        button = tops.nth(n).locator(":scope > .comment-actions .vote--up")
-        button.click()
-        page.wait_for_function(
-            "(b) => b.getAttribute('aria-pressed') === 'true'", arg=button.element_handle()
-        )
-    page.goto(f"{url}?sort=best#comments")
-    page.locator("#comments").scroll_into_view_if_needed()
+def vote_then_read_best_first(tops: tuple[int, ...]) -> Callable[[Page, str], None]:
+    """Mark some top-level comments useful in place (by their place on the first page; the
+    phone's reader votes on others than the desktop's, from the same address), then read the
+    discussion best first."""
+
+    def act(page: Page, url: str) -> None:
+        page.goto(f"{url}#comments")
+        for n in tops:
+            form = page.locator("#comment-list > details.node").nth(n)
+            form = form.locator(":scope > .comment-actions form.votes")
+            form.locator(".vote--up").click()
+            page.wait_for_function(
+                "(f) => f.querySelector('[aria-pressed=true]')", arg=form.element_handle()
+            )
+        page.goto(f"{url}?sort=best#comments")
+        # The first comments, with the counts the votes gave them.
+        page.evaluate("document.getElementById('comment-list').scrollIntoView()")
+
+    return act
 
 
 def open_the_vote_page(page: Page, url: str) -> None:
@@ -251,8 +258,8 @@ SHOTS = [
         scroll_arg=0.3,
         act=another_reader_posts(LIVE_TOP_PHONE, LIVE_REPLY_PHONE),
     ),
-    Shot("votes-desktop", phone=False, height=900, act=vote_then_read_best_first),
-    Shot("votes-phone", phone=True, act=vote_then_read_best_first),
+    Shot("votes-desktop", phone=False, height=900, act=vote_then_read_best_first((4, 2))),
+    Shot("votes-phone", phone=True, act=vote_then_read_best_first((3, 1))),
     Shot("vote-page-desktop", phone=False, height=700, act=open_the_vote_page),
     Shot("vote-page-phone", phone=True, act=open_the_vote_page),
     Shot("queue-desktop", phone=False, height=800, path="/moderation/", moderator=True),

@@ -126,8 +126,9 @@ class VoteIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     value: int = Field(
+        strict=True,
         description="1: useful; -1: not useful (only where the site takes such votes, "
-        "PARLEY_DOWNVOTES); 0: withdraw your vote."
+        "PARLEY_DOWNVOTES); 0: withdraw your vote.",
     )
 
 

@@ -97,6 +97,8 @@ def test_a_vote_changes_the_list_etag(comment, thread):
     [
         (2, 400, "A vote is 1 (useful), -1 (not useful) or 0"),
         ("up", 400, "value"),
+        ("1", 400, "value"),
+        (True, 400, "value"),
         (-1, 400, "only “useful” votes"),
         (0, 409, "no vote to withdraw"),
     ],

@@ -650,7 +650,8 @@
     stream({
       url: function () { return queueList.getAttribute("data-live"); },
       kinds: ["queue"],
-      event: refetch,
+      // A vote changes nothing the queue shows: only the other changes fetch it again.
+      event: function (kind, data) { if (!(data && data.kind === "voted")) { refetch(); } },
       opened: refetch,
       closed: function () {},
       fallback: function () {
