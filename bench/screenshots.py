@@ -179,6 +179,34 @@ def another_reader_posts(top: str, reply: str) -> Callable[[Page, str], None]:
     return act
 
 
+def vote_then_read_best_first(tops: tuple[int, ...]) -> Callable[[Page, str], None]:
+    """Mark some top-level comments useful in place (by their place on the first page; the
+    phone's reader votes on others than the desktop's, from the same address), then read the
+    discussion best first."""
+
+    def act(page: Page, url: str) -> None:
+        page.goto(f"{url}#comments")
+        for n in tops:
+            form = page.locator("#comment-list > details.node").nth(n)
+            form = form.locator(":scope > .comment-actions form.votes")
+            form.locator(".vote--up").click()
+            page.wait_for_function(
+                "(f) => f.querySelector('[aria-pressed=true]')", arg=form.element_handle()
+            )
+        page.goto(f"{url}?sort=best#comments")
+        # The first comments, with the counts the votes gave them.
+        page.evaluate("document.getElementById('comment-list').scrollIntoView()")
+
+    return act
+
+
+def open_the_vote_page(page: Page, url: str) -> None:
+    """The page a reader without JavaScript reaches from a comment's "Useful" button."""
+    page.goto(f"{url}#comments")
+    action = page.locator("#comments form.votes").first.get_attribute("action")
+    page.goto(url.split("/posts/")[0] + f"{action}?value=1")
+
+
 @dataclass(frozen=True)
 class Shot:
     name: str
@@ -230,6 +258,10 @@ SHOTS = [
         scroll_arg=0.3,
         act=another_reader_posts(LIVE_TOP_PHONE, LIVE_REPLY_PHONE),
     ),
+    Shot("votes-desktop", phone=False, height=900, act=vote_then_read_best_first((4, 2))),
+    Shot("votes-phone", phone=True, act=vote_then_read_best_first((3, 1))),
+    Shot("vote-page-desktop", phone=False, height=700, act=open_the_vote_page),
+    Shot("vote-page-phone", phone=True, act=open_the_vote_page),
     Shot("queue-desktop", phone=False, height=800, path="/moderation/", moderator=True),
     Shot("queue-phone", phone=True, path="/moderation/", moderator=True),
     # Last: they use up this address's log-in attempts.

@@ -270,6 +270,9 @@ PARLEY_LOGIN_NAME_RATE = envrates("PARLEY_LOGIN_NAME_RATE", "10/3600")
 PARLEY_ADMIN_LOGIN_RATE = envrates("PARLEY_ADMIN_LOGIN_RATE", "6/60,30/3600")
 PARLEY_SIGNUP_RATE = envrates("PARLEY_SIGNUP_RATE", "3/86400")
 PARLEY_FLAG_RATE = envrates("PARLEY_FLAG_RATE", "20/86400")
+# Votes one client may cast or change (guests: per network); whether "not useful" is offered.
+PARLEY_VOTE_RATE = envrates("PARLEY_VOTE_RATE", "60/3600")
+PARLEY_DOWNVOTES = envbool("PARLEY_DOWNVOTES", False)
 # Comments on the first HTML page of a thread and on each "more" page.
 PARLEY_PAGE_SIZE = envint("PARLEY_PAGE_SIZE", 60, minimum=1)
 # Replies indent up to this depth; deeper ones line up and say whom they answer.

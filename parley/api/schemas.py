@@ -8,7 +8,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
-Sort = Literal["oldest", "newest", "replies"]
+Sort = Literal["oldest", "newest", "replies", "best"]
 
 
 class ErrorOut(Schema):
@@ -74,6 +74,16 @@ class CommentOut(Schema):
     language: str = Field(description='Detected language code; "" when unknown (too short).')
     language_confidence: float
     reply_count: int
+    up_count: int = Field(
+        description="Readers who found it useful (votes counted once per network in a burst)."
+    )
+    down_count: int = Field(
+        description="Readers who found it not useful (0 unless the site takes such votes)."
+    )
+    best_score: float = Field(
+        description="The lower bound of the Wilson interval at 95% over the counted votes: "
+        "what sort=best orders by."
+    )
     permalink: str
     translation: TranslationOut | None = Field(
         None,
@@ -109,6 +119,28 @@ class PostedCommentOut(CommentDetailOut):
         None,
         description="Held as a repeat: the earlier comment it repeats, when the poster may "
         "see that one.",
+    )
+
+
+class VoteIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    value: int = Field(
+        strict=True,
+        description="1: useful; -1: not useful (only where the site takes such votes, "
+        "PARLEY_DOWNVOTES); 0: withdraw your vote.",
+    )
+
+
+class VoteOut(Schema):
+    id: int = Field(description="The comment.")
+    up_count: int
+    down_count: int
+    best_score: float
+    my_vote: Literal[1, -1, 0] = Field(description="Your vote now (0: none).")
+    counted: bool = Field(
+        description="Whether your vote counts: false for a vote from a network that voted on "
+        "this comment in the last 10 minutes (kept, but counted once per network)."
     )
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Header, Query, Router, Status
 
 from parley.api import schemas
-from parley.discussion import access, actions, queries, tokens
+from parley.discussion import access, actions, queries, tokens, votes
 from parley.discussion.models import Comment, Thread, badge_for
 from parley.language import reader, translations
 from parley.lib import languages, memo
@@ -105,6 +105,9 @@ def _comment_dict(row: dict, post_author_id: int | None) -> dict:
         "language": row["language"],
         "language_confidence": row["language_confidence"],
         "reply_count": row["reply_count"],
+        "up_count": row["up_count"],
+        "down_count": row["down_count"],
+        "best_score": row["best_score"],
         "permalink": f"/c/{row['id']}/",
         "translation": None,
     }
@@ -159,6 +162,9 @@ ROW_FIELDS = (
     "language",
     "language_confidence",
     "reply_count",
+    "up_count",
+    "down_count",
+    "best_score",
 )
 
 
@@ -416,6 +422,51 @@ def delete_comment(
         comment, user=_user(request), edit_tokens=[edit_token] if edit_token else []
     )
     return Status(204, None)
+
+
+@router.post(
+    "/comments/{comment_id}/vote",
+    response={
+        200: schemas.VoteOut,
+        400: schemas.ErrorOut,
+        403: schemas.ErrorOut,
+        404: schemas.ErrorOut,
+        409: schemas.ErrorOut,
+        415: schemas.ErrorOut,
+        429: schemas.ErrorOut,
+    },
+    tags=["comments"],
+)
+def vote_comment(
+    request: HttpRequest,
+    comment_id: int,
+    payload: schemas.VoteIn,
+    edit_token: str | None = Header(None, alias="X-Edit-Token"),
+):
+    """Mark a comment useful (1), not useful (-1, where the site takes such votes), or withdraw
+    your vote (0). One vote per reader (an account, or a guest's address); not on your own
+    comment (a guest's: the one their X-Edit-Token is for), nor on one that is not published.
+    Votes from one network on one comment within 10 minutes count once."""
+    _require_json(request)
+    _csrf_for_sessions(request)
+    comment = access.access_comment(comment_id, _viewer(request, edit_token))
+    posted = set(tokens.posted_ids(request.COOKIES.get(tokens.POSTED_COOKIE)))
+    posted |= tokens.comment_ids([edit_token] if edit_token else [])
+    voter = votes.Voter(
+        user=_user(request),
+        key=client_key(request),
+        address=client_ip(request),
+        posted=frozenset(posted),
+    )
+    tally = votes.cast_vote(comment, voter, payload.value)
+    return {
+        "id": tally.comment_id,
+        "up_count": tally.up,
+        "down_count": tally.down,
+        "best_score": tally.score,
+        "my_vote": tally.mine,
+        "counted": tally.counted,
+    }
 
 
 @router.get(

@@ -1,8 +1,8 @@
 """The one place a thread's version is bumped, and where what changed is told.
 
 Every change to a thread (a comment posted, edited, decided or deleted, a translation
-finished, the post edited, the thread closed) bumps `Thread.version` here, inside the
-change's transaction, and hands the recorders (registered by other apps when they start,
+finished, the post edited, the thread closed, a vote counted) bumps `Thread.version` here,
+inside the change's transaction, and hands the recorders (registered by other apps when they start,
 as the screeners are in hooks.py) one Change per thread with the new version: the realtime
 app stores it as an event in the same transaction and publishes it once it commits. The
 version is read back from the bumping statement itself (RETURNING), so no statement is added
@@ -28,12 +28,13 @@ EDITED = "edited"
 REMOVED = "removed"  # deleted, rejected, or held after it was shown
 TRANSLATED = "translated"
 THREAD = "thread"  # the post or the thread changed (title, closed, opened)
+VOTED = "voted"  # a comment's vote counts changed (votes.py)
 # What moderators alone get.
 HELD = "held"
 FLAGGED = "flagged"
 DECIDED = "decided"
 
-KINDS = (POSTED, EDITED, REMOVED, TRANSLATED, THREAD, HELD, FLAGGED, DECIDED)
+KINDS = (POSTED, EDITED, REMOVED, TRANSLATED, THREAD, VOTED, HELD, FLAGGED, DECIDED)
 # A comment row that is gone (deleted without replies), as a status after a change.
 GONE = "gone"
 

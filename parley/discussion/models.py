@@ -79,6 +79,11 @@ class Comment(models.Model):
     # Direct replies, and (on top-level comments) replies at any depth below.
     reply_count = models.PositiveIntegerField(default=0)
     subtree_count = models.PositiveIntegerField(default=0)
+    # Readers' counted votes (votes.py) and the lower bound of the Wilson interval at 95% over
+    # them, stored so that the "best" order is a plain ORDER BY.
+    up_count = models.PositiveIntegerField(default=0, editable=False)
+    down_count = models.PositiveIntegerField(default=0, editable=False)
+    best_score = models.FloatField(default=0.0, editable=False)
 
     # sha256 of the client's identity and its Idempotency-Key; a retried POST finds it.
     idempotency_key = models.CharField(
@@ -145,6 +150,16 @@ class Comment(models.Model):
     def in_edit_window(self, now=None) -> bool:
         return (now or timezone.now()) <= self.edit_deadline
 
+    def can_vote(self, user=None, posted: Iterable[int] = ()) -> bool:
+        """Whether this reader may vote on the comment: anyone but its author.
+
+        `posted` holds the ids of the comments a guest posted from this browser (their signed
+        posted-comments cookie or edit token)."""
+        # An account's own comment, or the one a guest posted from this browser.
+        if self.author_id is not None:
+            return not (user is not None and user.is_authenticated and user.pk == self.author_id)
+        return self.pk not in set(posted)
+
     def badge(self, post_author_id: int | None) -> str:
         """'author' for the post's author, 'moderator' for moderators, else ''."""
         moderates = self.author is not None and self.author.moderates
@@ -207,3 +222,44 @@ class Revision(models.Model):
 
     class Meta:
         ordering = ["comment", "written_at"]
+
+
+class Vote(models.Model):
+    """A reader's vote on a comment: one per reader (an account, or a guest's client key),
+    changeable. Votes from one network on one comment in a burst count once (votes.py): the
+    others are kept, uncounted, for moderators to see."""
+
+    class Value(models.IntegerChoices):
+        UP = 1, _("Useful")
+        DOWN = -1, _("Not useful")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="votes",
+    )
+    # parley.lib.clients.client_key: "user:ID" for accounts, the address for guests.
+    voter_key = models.CharField(max_length=80)
+    # The voter's network (IPv4 /24, IPv6 /64, as flags count them); "" when unknown.
+    network = models.CharField(max_length=64, blank=True)
+    value = models.SmallIntegerField(choices=Value)
+    # False for a vote that came in a burst from a network that already voted on the comment.
+    counted = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vote")
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "voter_key"], name="vote_once_per_voter"),
+            models.CheckConstraint(condition=models.Q(value__in=(1, -1)), name="vote_value"),
+        ]
+        indexes = [
+            models.Index(fields=["comment", "network", "created_at"], name="vote_burst"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value:+d} on #{self.comment_id} by {self.voter_key}"

@@ -24,6 +24,12 @@ SORTS = {
         Coalesce("root_id", "id").asc(),
         F("id").asc(),
     ),
+    # The Wilson lower bound of the top-level comment's votes (votes.py), stored on it.
+    "best": (
+        Coalesce("root__best_score", "best_score").desc(),
+        Coalesce("root_id", "id").asc(),
+        F("id").asc(),
+    ),
 }
 DEFAULT_SORT = "oldest"
 API_MAX_LIMIT = 1000
@@ -76,24 +82,31 @@ def position(
     """How many comments come before this one in a sort's display order (for permalinks).
 
     Counted over what `ordered` shows with the same `also`, so the page it gives is the page
-    the comment is on; one indexed count (two for "replies", which reads the root's size).
+    the comment is on; one indexed count (two for "replies" and "best", which read the root's
+    size or score).
     """
     key, pk = comment.root_id or comment.pk, comment.pk
     rows = _shown(also).filter(thread_id=comment.thread_id).annotate(key=Coalesce("root_id", "id"))
     same_root = Q(key=key, id__lt=pk)
     if sort == "newest":
         return rows.filter(Q(key__gt=key) | same_root).count()
-    if sort == "replies":
-        size = Comment.objects.filter(pk=key).values_list("subtree_count", flat=True).first() or 0
-        rows = rows.annotate(size=Coalesce("root__subtree_count", "subtree_count"))
+    if sort in ("replies", "best"):
+        field = "subtree_count" if sort == "replies" else "best_score"
+        size = Comment.objects.filter(pk=key).values_list(field, flat=True).first() or 0
+        rows = rows.annotate(size=Coalesce(f"root__{field}", field))
         return rows.filter(
             Q(size__gt=size) | Q(size=size, key__lt=key) | Q(size=size) & same_root
         ).count()
     return rows.filter(Q(key__lt=key) | same_root).count()
 
 
-def subtree(comment: Comment, *, also: frozenset[int] = frozenset()) -> list[Comment]:
-    """A comment and every reply below it, in display order; `also` as in `ordered`."""
+def subtree(
+    comment: Comment, *, also: frozenset[int] = frozenset(), sort: str = DEFAULT_SORT
+) -> list[Comment]:
+    """A comment and every reply below it, in display order; `also` as in `ordered`.
+
+    With sort "best" the replies to each comment come best first (by their stored
+    `best_score`, then in the order written); every other sort keeps the order written."""
     root_id = comment.root_id or comment.pk
     rows = list(
         _shown(also)
@@ -108,4 +121,7 @@ def subtree(comment: Comment, *, also: frozenset[int] = frozenset()) -> list[Com
         if row.pk == comment.pk or row.parent_id in keep:
             keep.add(row.pk)
             out.append(row)
+    if sort == "best":
+        # tree.build keeps siblings in list order, and finds each reply's parent by id.
+        out[1:] = sorted(out[1:], key=lambda row: (-row.best_score, row.pk))
     return out

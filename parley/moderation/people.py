@@ -137,6 +137,22 @@ def histories(comments: list[Comment]) -> dict[int, History]:
     return out
 
 
+def comments_by_key(key: str) -> Q | None:
+    """The comments written by the commenter behind a key of key_of() (None for a key of no
+    known kind). A guest keyed by an IPv6 network is matched by the comments' exact addresses
+    in it only through their account or e-mail address: the network alone is not stored."""
+    kind, _sep, value = key.partition(":")
+    if kind == "user" and value.isdigit():
+        return Q(author_id=int(value))
+    if kind == "email" and value:
+        return Q(author__isnull=True, author_email__iexact=value)
+    if kind == "ip" and value and "/" not in value:
+        return Q(author__isnull=True, author_email="", ip_address=value)
+    if kind == "name" and value:
+        return Q(author__isnull=True, ip_address__isnull=True, author_name__iexact=value)
+    return None
+
+
 # At most this many of a guest's published comments are read to compare their addresses.
 KNOWN_SAMPLE = 20
 

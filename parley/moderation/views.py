@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from parley.accounts.models import User
-from parley.discussion import access
+from parley.discussion import access, votes
 from parley.discussion.models import Comment
 from parley.lib import languages
 from parley.lib.clients import client_ip, client_key
 from parley.lib.errors import ActionError, Invalid, NotFound
-from parley.moderation import actions, bans, flags, queue, reasons
+from parley.moderation import actions, bans, flags, people, queue, reasons
 from parley.moderation.models import Ban, ClassifierVersion, Decision, Flag, WordList
 from parley.publishing.models import Post
 
@@ -221,8 +222,23 @@ def log_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "moderation/log.html",
-        {"page": page, "title": title, "query": request.GET.urlencode()},
+        {
+            "page": page,
+            "title": title,
+            "query": request.GET.urlencode(),
+            **_vote_patterns(commenter if not comment.isdigit() else ""),
+        },
     )
+
+
+def _vote_patterns(commenter: str) -> dict[str, object]:
+    """Votes on a commenter's comments by the voters' networks (a burst from one network is
+    one row with few of its votes counted), and the votes they cast."""
+    if not commenter:
+        return {}
+    written = people.comments_by_key(commenter)
+    received = votes.received_by_network(written) if written is not None else []
+    return {"votes_received": received, "votes_cast": votes.cast_by(Q(voter_key=commenter))}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

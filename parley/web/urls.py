@@ -1,7 +1,7 @@
 from django.urls import path
 
 from parley.search import views as search_views
-from parley.web import views
+from parley.web import views, votes
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("c/<int:comment_id>/edit/", views.edit_comment, name="comment-edit"),
     path("c/<int:comment_id>/delete/", views.delete_comment, name="comment-delete"),
     path("c/<int:comment_id>/history/", views.comment_history, name="comment-history"),
+    path("c/<int:comment_id>/vote/", votes.vote, name="comment-vote"),
     path("language/", views.reader_language, name="reader-language"),
     path("translations/", views.translations_ready, name="translations"),
     path("threads/<int:thread_id>/comments/", views.comment_fragments, name="thread-comments"),

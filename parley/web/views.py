@@ -356,6 +356,7 @@ def _sort_choices() -> list[tuple[str, str]]:
         ("oldest", _("Oldest first")),
         ("newest", _("Newest first")),
         ("replies", _("Most replies")),
+        ("best", _("Best first")),
     ]
 
 
@@ -516,7 +517,8 @@ def subtree(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
         raise Http404(_("That comment belongs to another discussion."))
     viewer = _viewer(request)
     own = access.own_held(thread.pk, viewer)
-    comments = queries.subtree(comment, also=own)
+    sort = "best" if _sort(request) == "best" else queries.DEFAULT_SORT
+    comments = queries.subtree(comment, also=own, sort=sort)
     _translate(request, comments)
     _mark_own_held(comments, own, viewer)
     nodes = tree.build(comments, max_indent=settings.PARLEY_MAX_INDENT)
@@ -535,7 +537,14 @@ def subtree(request: HttpRequest, slug: str, comment_id: int) -> HttpResponse:
     return render(
         request,
         "parley/subtree.html",
-        {"thread": thread, "post": thread.post, "focus": comment, "comments_html": comments_html},
+        {
+            "thread": thread,
+            "post": thread.post,
+            "focus": comment,
+            "comments_html": comments_html,
+            "sort": sort,
+            "sorts": [choice for choice in _sort_choices() if choice[0] in ("oldest", "best")],
+        },
     )
 
 

@@ -222,7 +222,12 @@ def test_sort_replies_puts_the_largest_discussion_first(client, thread, conversa
 
 def test_unknown_sort_is_refused_with_the_choices(client, thread):
     data = assert_error(
-        client.get(comments_url(thread) + "?sort=best"), 400, "oldest", "newest", "replies"
+        client.get(comments_url(thread) + "?sort=top"),
+        400,
+        "oldest",
+        "newest",
+        "replies",
+        "best",
     )
     assert data["field"] == "sort"
 
@@ -1117,6 +1122,7 @@ def test_openapi_document_lists_every_path_with_its_methods(client, db):
         f"{API}/comments/{{comment_id}}": {"get", "patch", "delete"},
         f"{API}/comments/{{comment_id}}/revisions": {"get"},
         f"{API}/search": {"get"},
+        f"{API}/comments/{{comment_id}}/vote": {"post"},
     }
     create = response.json()["paths"][f"{API}/threads/{{thread_id}}/comments"]["post"]
     assert {"201", "400", "403", "404", "409", "429"} <= set(create["responses"])

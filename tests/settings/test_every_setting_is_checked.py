@@ -38,6 +38,8 @@ BAD = [
     ("PARLEY_ADMIN_LOGIN_RATE", "six a minute", "PARLEY_ADMIN_LOGIN_RATE must look like"),
     ("PARLEY_SIGNUP_RATE", "3/0", "PARLEY_SIGNUP_RATE needs a positive count and period"),
     ("PARLEY_FLAG_RATE", "20 per day", "PARLEY_FLAG_RATE must look like COUNT/SECONDS"),
+    ("PARLEY_VOTE_RATE", "60 an hour", "PARLEY_VOTE_RATE must look like COUNT/SECONDS"),
+    ("PARLEY_DOWNVOTES", "maybe", "PARLEY_DOWNVOTES must be one of true/false"),
     ("PARLEY_PAGE_SIZE", "0", "PARLEY_PAGE_SIZE must be at least 1"),
     ("PARLEY_MAX_INDENT", "none", "PARLEY_MAX_INDENT must be a whole number"),
     ("PARLEY_THREAD_CACHE", "maybe", "PARLEY_THREAD_CACHE must be one of true/false"),

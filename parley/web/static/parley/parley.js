@@ -1,7 +1,8 @@
 /* Parley's page behaviour. Everything works without it; it adds quoting by selection,
    replying in place, loading more comments in place, the reader's time zone, switching
    between a translation and its original in place, and what changes while the page is open:
-   new comments, edits, removals and translations, and the moderation queue. */
+   new comments, edits, removals, translations and vote counts, votes in place, and the
+   moderation queue. */
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -437,6 +438,24 @@
       });
     }
 
+    // Vote counts changed: only the counts are copied, so the reader's pressed button stays.
+    function voted(ids) {
+      var shown = ids.filter(function (id) { return document.getElementById("c" + id); });
+      if (!shown.length) { return Promise.resolve(); }
+      return fragments(shown).then(function (answer) {
+        shown.forEach(function (id) {
+          var item = answer.comments[String(id)], node = document.getElementById("c" + id);
+          var fresh = item && element(item.html);
+          if (!node || !fresh) { return; }
+          ["up", "down"].forEach(function (which) {
+            var now = fresh.querySelector(":scope > .comment-actions [data-count=" + which + "]");
+            var old = node.querySelector(":scope > .comment-actions [data-count=" + which + "]");
+            if (now && old) { old.textContent = now.textContent; }
+          });
+        });
+      });
+    }
+
     // The comment part as the server renders it now (after a long absence, or on request).
     function reloadComments() {
       waiting = [];
@@ -468,6 +487,7 @@
           case "removed": return changed(ids, true);
           case "translated": return fetchTranslations();
           case "thread": return threadChanged();
+          case "voted": return voted(ids);
           case "reload": return reloadComments();
         }
       }).catch(function () { /* a failed fetch: the next change brings the page up to date */ });
@@ -541,7 +561,7 @@
 
     stream({
       url: function () { return attr("data-live") + "?last_event_id=" + seen; },
-      kinds: ["posted", "edited", "removed", "translated", "thread", "reload"],
+      kinds: ["posted", "edited", "removed", "translated", "thread", "voted", "reload"],
       event: function (kind, data) {
         apply(kind, data);
       },
@@ -550,6 +570,44 @@
       fallback: function () { live.connected = false; pollTranslations(); startPolling(); }
     });
   }
+
+  // Votes: the buttons under a comment post the vote in place (without script they open the
+  // vote page); a second press of the pressed button withdraws the vote. The answer's counts
+  // are shown at once; other readers' pages hear of them as a "voted" change.
+  document.addEventListener("submit", function (event) {
+    var votes = event.target.closest ? event.target.closest("form.votes") : null;
+    var button = event.submitter;
+    var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (!votes || !button || !token || !window.fetch) { return; }
+    event.preventDefault();
+    var pressed = button.getAttribute("aria-pressed") === "true";
+    var data = new FormData();
+    data.append("value", pressed ? "0" : button.value);
+    fetch(votes.getAttribute("action"), {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": token.value }
+    }).then(function (response) {
+      return response.json().then(function (answer) { return { ok: response.ok, answer: answer }; });
+    }).then(function (result) {
+      var note = votes.querySelector(".vote-note");
+      if (!note) {
+        note = document.createElement("span");
+        note.className = "vote-note";
+        note.setAttribute("role", "status");
+        votes.appendChild(note);
+      }
+      if (!result.ok) { note.textContent = result.answer.message || ""; return; }
+      note.textContent = "";
+      var up = votes.querySelector("[data-count=up]"), down = votes.querySelector("[data-count=down]");
+      if (up) { up.textContent = result.answer.up_count; }
+      if (down) { down.textContent = result.answer.down_count; }
+      Array.prototype.forEach.call(votes.querySelectorAll("button.vote"), function (each) {
+        each.setAttribute("aria-pressed", String(Number(each.value) === result.answer.my_vote));
+      });
+    }).catch(function () { votes.submit(); });
+  });
 
   // The moderation queue, live: it fetches its list again when the stream opens and on each
   // change anywhere, keeping what the moderator selected; screen readers hear "Queue updated".
@@ -592,7 +650,8 @@
     stream({
       url: function () { return queueList.getAttribute("data-live"); },
       kinds: ["queue"],
-      event: refetch,
+      // A vote changes nothing the queue shows: only the other changes fetch it again.
+      event: function (kind, data) { if (!(data && data.kind === "voted")) { refetch(); } },
       opened: refetch,
       closed: function () {},
       fallback: function () {
