@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from django.db import transaction
 
 from parley.accounts.models import User
-from parley.discussion.changes import Change
+from parley.discussion.changes import FLAGGED, VOTED, Change
 from parley.discussion.models import Comment, Thread
 from parley.language.models import Translation
 from parley.language.translator import source_of
@@ -218,9 +218,13 @@ def index_post(post_id: int) -> None:
     )
 
 
+_UNSEARCHED = frozenset({VOTED, FLAGGED})
+
+
 def record(changes: list[Change]) -> None:
-    """The recorder of discussion.changes: the comments each change names, entered anew."""
-    ids = [pk for change in changes for pk in change.comments]
+    """The recorder of discussion.changes: the comments each change names, entered anew
+    (votes and flags change no text and no visibility)."""
+    ids = [pk for change in changes if change.kind not in _UNSEARCHED for pk in change.comments]
     if ids:
         _safely("comments", lambda: index_comments(ids))
 

@@ -30,8 +30,11 @@ COMMENT_ROUTES = {
     "c/<int:comment_id>/delete/": "/c/{c}/delete/",
     "c/<int:comment_id>/history/": "/c/{c}/history/",
     "c/<int:comment_id>/flag/": "/c/{c}/flag/",
+    "c/<int:comment_id>/context/": "/c/{c}/context/",
+    "c/<int:comment_id>/vote/": "/c/{c}/vote/",
     "api/v1/comments/<comment_id>": "/api/v1/comments/{c}",
     "api/v1/comments/<comment_id>/revisions": "/api/v1/comments/{c}/revisions",
+    "api/v1/comments/<comment_id>/vote": "/api/v1/comments/{c}/vote",
 }
 SLUG_AND_COMMENT_ROUTES = {
     "posts/<slug:slug>/comments/<int:comment_id>/": "/posts/{s}/comments/{c}/",
