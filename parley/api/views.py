@@ -459,14 +459,7 @@ def vote_comment(
         posted=frozenset(posted),
     )
     tally = votes.cast_vote(comment, voter, payload.value)
-    return {
-        "id": tally.comment_id,
-        "up_count": tally.up,
-        "down_count": tally.down,
-        "best_score": tally.score,
-        "my_vote": tally.mine,
-        "counted": tally.counted,
-    }
+    return tally.as_dict()
 
 
 @router.get(

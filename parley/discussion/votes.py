@@ -17,7 +17,6 @@ bumps the thread's version (kind VOTED), so cached pages and live pages follow.
 
 from __future__ import annotations
 
-import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import timedelta
@@ -32,23 +31,13 @@ from parley.accounts.models import User
 from parley.discussion import actions, changes
 from parley.discussion.models import Comment, Vote
 from parley.lib import ratelimit
+from parley.lib.clients import network_of
 from parley.lib.errors import Conflict, Forbidden, Invalid
 
 BURST_WINDOW = timedelta(minutes=10)
 # The z of a 95% confidence interval.
 Z = 1.959963984540054
-IPV4_PREFIX, IPV6_PREFIX = 24, 64
 VALUES = (1, -1, 0)
-
-
-def network_of(address: str) -> str:
-    """The network a vote counts for: "203.0.113.0/24" for 203.0.113.9, the /64 of IPv6."""
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return ""
-    prefix = IPV4_PREFIX if parsed.version == 4 else IPV6_PREFIX
-    return str(ipaddress.ip_network(f"{parsed}/{prefix}", strict=False))
 
 
 def wilson_lower_bound(up: int, down: int) -> float:
@@ -89,6 +78,17 @@ class Tally:
     score: float
     mine: int
     counted: bool
+
+    def as_dict(self) -> dict:
+        """As the API and the page's script read it."""
+        return {
+            "id": self.comment_id,
+            "up_count": self.up,
+            "down_count": self.down,
+            "best_score": self.score,
+            "my_vote": self.mine,
+            "counted": self.counted,
+        }
 
 
 def _not_votable() -> Invalid:

@@ -129,3 +129,19 @@ def client_key(request: HttpRequest) -> str:
     if address.version == 6:
         return "net:" + str(ipaddress.ip_network(f"{address}/64", strict=False))
     return f"ip:{address}"
+
+
+# The prefix of a client's network, where one counts for many addresses (flags, votes): what
+# one person (or one host) can easily hold many addresses of.
+NETWORK_PREFIX_V4, NETWORK_PREFIX_V6 = 24, 64
+
+
+def network_of(address: str) -> str:
+    """The network a client counts for: "203.0.113.0/24" for 203.0.113.9, the /64 of IPv6
+    ("" for what is not an address)."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return ""
+    prefix = NETWORK_PREFIX_V4 if parsed.version == 4 else NETWORK_PREFIX_V6  # noqa: PLR2004
+    return str(ipaddress.ip_network(f"{parsed}/{prefix}", strict=False))

@@ -8,8 +8,6 @@ once, so accounts made from one address (or one network) cannot hide a comment b
 
 from __future__ import annotations
 
-import ipaddress
-
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
@@ -20,6 +18,7 @@ from parley.discussion import actions as discussion
 from parley.discussion import changes
 from parley.discussion.models import Comment
 from parley.lib import ratelimit
+from parley.lib.clients import network_of
 from parley.lib.errors import Conflict, Invalid
 from parley.moderation import policy
 from parley.moderation.log import record
@@ -27,18 +26,6 @@ from parley.moderation.models import Decision, Flag, Screening
 
 Status = Comment.Status
 TEXT_MAX = 500
-# The prefix of a flagger's network: addresses one person (or one host) can easily hold many of.
-IPV4_PREFIX, IPV6_PREFIX = 24, 64
-
-
-def network_of(address: str) -> str:
-    """The network a flag counts for: "203.0.113.0/24" for 203.0.113.9, the /64 of IPv6."""
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return ""
-    prefix = IPV4_PREFIX if parsed.version == 4 else IPV6_PREFIX
-    return str(ipaddress.ip_network(f"{parsed}/{prefix}", strict=False))
 
 
 def flag(

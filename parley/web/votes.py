@@ -88,16 +88,7 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
             response["Retry-After"] = str(retry)
         return response
     if as_json:
-        return JsonResponse(
-            {
-                "id": tally.comment_id,
-                "up_count": tally.up,
-                "down_count": tally.down,
-                "best_score": tally.score,
-                "my_vote": tally.mine,
-                "counted": tally.counted,
-            }
-        )
+        return JsonResponse(tally.as_dict())
     if tally.mine:
         messages.success(request, _("Thank you: your vote is recorded."))
     else:
