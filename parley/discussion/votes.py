@@ -164,7 +164,7 @@ def cast_vote(comment: Comment, voter: Voter, value: object) -> Tally:
             )
             mine.save()
             if mine.counted:
-                up, down = (number == 1), (number == -1)
+                up, down = int(number == 1), int(number == -1)
         elif number == 0:
             if mine.counted:
                 up, down = -(before == 1), -(before == -1)
@@ -216,6 +216,7 @@ def _promote(comment: Comment, leaving: Vote, up: int, down: int) -> tuple[int, 
 
 def _recount(comment: Comment, up: int, down: int) -> None:
     """Store the counts and score; `comment` is locked, so its counts are the stored ones."""
+    up, down = int(up), int(down)  # a comparison's bool is no number to a database
     comment.up_count += up
     comment.down_count += down
     comment.best_score = wilson_lower_bound(comment.up_count, comment.down_count)
