@@ -68,7 +68,9 @@ def test_a_thread_nobody_watches_keeps_nothing(live_dir):
     _run(scenario)
 
 
-def test_events_reach_subscribers_in_order_and_staff_only_ones_moderators_only(live_dir):
+def test_events_reach_subscribers_in_order_and_staff_only_ones_moderators_only(live_dir, settings):
+    settings.PARLEY_LIVE_ROUND_MS = 0  # each event a round of its own: order, not timing
+
     async def scenario(hub: streams.Hub):
         reader = hub.join(CLIENT, staff=False, thread_id=7, version=0)
         moderator = hub.join(CLIENT, staff=True, thread_id=7, version=0)
