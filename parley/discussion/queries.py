@@ -125,3 +125,18 @@ def subtree(
         # tree.build keeps siblings in list order, and finds each reply's parent by id.
         out[1:] = sorted(out[1:], key=lambda row: (-row.best_score, row.pk))
     return out
+
+
+def in_context(
+    comment: Comment, parent: Comment | None, *, also: frozenset[int] = frozenset()
+) -> list[Comment]:
+    """The comment it answers (when given), then the comment and every reply below it, in
+    display order: one query, the parent's subtree trimmed to the comment's branch."""
+    rows = subtree(parent if parent is not None else comment, also=also)
+    kept = [row for row in rows if parent is not None and row.pk == parent.pk]
+    branch = {comment.pk}
+    for row in rows:
+        if row.pk == comment.pk or row.parent_id in branch:
+            branch.add(row.pk)
+            kept.append(row)
+    return kept

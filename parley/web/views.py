@@ -475,14 +475,7 @@ def comment_context(request: HttpRequest, comment_id: int) -> HttpResponse:
     thread = comment.thread
     own = access.own_held(thread.pk, viewer)
     parent = access.quotable(thread, comment.parent_id) if comment.parent_id else None
-    # The parent's subtree holds the comment's: one query gives the parent and all of it.
-    rows = queries.subtree(parent if parent is not None else comment, also=own)
-    keep = {comment.pk}
-    comments = [row for row in rows if parent is not None and row.pk == parent.pk]
-    for row in rows:
-        if row.pk == comment.pk or row.parent_id in keep:
-            keep.add(row.pk)
-            comments.append(row)
+    comments = queries.in_context(comment, parent, also=own)
     _translate(request, comments)
     _mark_own_held(comments, own, viewer)
     nodes = tree.build(comments, max_indent=settings.PARLEY_MAX_INDENT)

@@ -223,6 +223,29 @@ class Stream:
         self.sock.close()
 
 
+def publish_while_reading(thread, reader: Stream, start: int, total: int) -> list[int]:
+    """Large events (2,000 comment ids, about 14 kB each), stored then published one by one as
+    a busy thread makes them, while `reader` reads; the ids it received, in order."""
+    from parley.discussion.models import Thread
+    from parley.realtime import brokers, events
+    from parley.realtime.models import Event
+
+    ids = list(range(100_000, 102_000))
+    got: list[int] = []
+    for version in range(start + 1, start + total + 1):
+        Event.objects.create(thread=thread, version=version, kind="edited", comments=ids)
+        Thread.objects.filter(pk=thread.pk).update(version=version)
+        brokers.current().publish([events.message(thread.pk, version, "edited", ids, False)])
+        while True:
+            try:
+                got.append(int(reader.next_event(timeout=0.001).id))
+            except TimeoutError:
+                break
+    while len(got) < total:
+        got.append(int(reader.next_event(timeout=10).id))
+    return got
+
+
 @pytest.fixture
 def live_dir(settings):
     """A short data directory for this test (a UNIX socket's path is short), shared by the

@@ -8,10 +8,7 @@ import time
 
 import pytest
 
-from parley.discussion.models import Thread
-from parley.realtime import brokers, events
-from parley.realtime.models import Event
-from tests.realtime.conftest import Stream
+from tests.realtime.conftest import Stream, publish_while_reading
 
 pytestmark = pytest.mark.server
 
@@ -34,18 +31,7 @@ def test_a_subscriber_that_never_reads_is_dropped_without_slowing_another(stream
     # Events as a busy thread makes them, stored then published one by one, while the
     # reader reads.
     started = time.monotonic()
-    got: list[int] = []
-    for version in range(1, EVENTS + 1):
-        Event.objects.create(thread=thread, version=version, kind="edited", comments=IDS)
-        Thread.objects.filter(pk=thread.pk).update(version=version)
-        brokers.current().publish([events.message(thread.pk, version, "edited", IDS, False)])
-        while True:
-            try:
-                got.append(int(reader.next_event(timeout=0.001).id))
-            except TimeoutError:
-                break
-    while len(got) < EVENTS:
-        got.append(int(reader.next_event(timeout=10).id))
+    got = publish_while_reading(thread, reader, 0, EVENTS)
     assert got == list(range(1, EVENTS + 1))
     assert time.monotonic() - started < 20
 

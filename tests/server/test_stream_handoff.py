@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.realtime.conftest import Stream
+from tests.realtime.conftest import Stream, publish_while_reading
 
 pytestmark = [pytest.mark.server]
 
@@ -104,8 +104,6 @@ def test_a_handed_over_client_that_never_reads_is_dropped_and_another_gets_every
     server, dossier, tmp_path, settings
 ):
     from parley.discussion.models import Thread
-    from parley.realtime import brokers, events
-    from parley.realtime.models import Event
 
     settings.DATA_DIR = tmp_path  # where the server's stream process hears the broker
     thread = dossier.thread
@@ -117,23 +115,9 @@ def test_a_handed_over_client_that_never_reads_is_dropped_and_another_gets_every
     assert reader.next().event == "retry"
     time.sleep(0.5)  # both subscribed
 
-    # Large events (2,000 comment ids, about 14 kB each), published one by one while the
-    # reader reads: the stalled client's buffers fill long before the last.
-    ids = list(range(100_000, 102_000))
     start = Thread.objects.get(pk=thread.pk).version
     total = 600
-    got: list[int] = []
-    for version in range(start + 1, start + total + 1):
-        Event.objects.create(thread=thread, version=version, kind="edited", comments=ids)
-        Thread.objects.filter(pk=thread.pk).update(version=version)
-        brokers.current().publish([events.message(thread.pk, version, "edited", ids, False)])
-        while True:
-            try:
-                got.append(int(reader.next_event(timeout=0.001).id))
-            except TimeoutError:
-                break
-    while len(got) < total:
-        got.append(int(reader.next_event(timeout=10).id))
+    got = publish_while_reading(thread, reader, start, total)
     assert got == list(range(start + 1, start + total + 1))
 
     # The stalled one was let go: reading now drains what the kernel held, then the end.
