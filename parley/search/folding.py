@@ -4,7 +4,13 @@ fold() is applied in Python to the indexed text and to every query alike, so SQL
 PostgreSQL match the same things: case folded, combining marks removed after NFKD (so
 `zeljko` finds `Željko`), and the letters that carry no mark but are commonly written
 without their own letter mapped to it (đ → dj, so `djordje`, `dordje` and `đorđe` meet).
-Cyrillic is kept as it is: folding only removes marks (`й` becomes `и`, as readers type it).
+
+Cyrillic is spelled in Latin letters the way Serbian writes it without diacritics (ч, ћ → c;
+ш → s; ж → z; ђ → dj; љ → lj; њ → nj; џ → dz; ј → j), so `pismo`, `писмо` and `Pismo` meet,
+and `Вучић` finds `Vucic` and `Vučić`. Letters Serbian lacks follow the usual Latin spelling
+of Russian, Ukrainian and Macedonian without marks (щ → sc, ы → y, ю → ju, я → ja, ъ and ь
+dropped). A Cyrillic query still finds the same Cyrillic words, since both sides are spelled
+alike; the cost is that a few short words of two scripts meet (`нет` and `net`).
 """
 
 from __future__ import annotations
@@ -28,14 +34,29 @@ _LETTERS = str.maketrans(
     }
 )
 
+# Cyrillic in Latin letters, after casefolding (the Serbian Latin alphabet without marks).
+_CYRILLIC = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "dj", "е": "e", "ж": "z",
+        "з": "z", "и": "i", "ј": "j", "к": "k", "л": "l", "љ": "lj", "м": "m", "н": "n",
+        "њ": "nj", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "ћ": "c", "у": "u",
+        "ф": "f", "х": "h", "ц": "c", "ч": "c", "џ": "dz", "ш": "s",
+        # Russian, Ukrainian, Belarusian and Macedonian letters Serbian lacks.
+        "й": "i", "ё": "e", "щ": "sc", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "ju",
+        "я": "ja", "є": "je", "і": "i", "ї": "ji", "ґ": "g", "ў": "u", "ѓ": "g", "ќ": "k",
+        "ѕ": "dz",
+    }
+)  # fmt: skip
+
 # A word: a run of letters and digits (underscores and punctuation separate words, as both
 # engines' tokenizers do).
 _WORD = re.compile(r"[^\W_]+")
 
 
 def fold(text: str) -> str:
-    """Casefolded, without combining marks, with đ/ß/æ/ø/ł… spelled out."""
-    text = text.casefold().translate(_LETTERS)
+    """Casefolded, without combining marks, with đ/ß/æ/ø/ł… spelled out and Cyrillic in
+    Latin letters."""
+    text = unicodedata.normalize("NFC", text.casefold()).translate(_LETTERS).translate(_CYRILLIC)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped)

@@ -17,8 +17,12 @@ from parley.search.query import MAX_CHARS, MAX_TERMS, parse
         ("São João", "sao joao"),
         ("ﬁnal", "final"),  # NFKD ligature
         ("Øresund Łódź", "oresund lodz"),
-        ("Москва", "москва"),  # Cyrillic kept; only case folded
-        ("Йошкар", "иошкар"),  # marks removed, as people type it
+        ("Москва", "moskva"),  # Cyrillic in Latin letters
+        ("Йошкар", "ioskar"),
+        ("Вучић", "vucic"),
+        ("ЂОРЂЕ Џон љубав Њего", "djordje dzon ljubav njego"),
+        ("щи ъыь эюя", "sci y ejuja"),
+        ("\u0438\u0306", "i"),  # й written as и and a combining breve
     ],
 )
 def test_fold_casefolds_strips_marks_and_spells_out_letters(text, folded):
@@ -28,6 +32,11 @@ def test_fold_casefolds_strips_marks_and_spells_out_letters(text, folded):
 def test_djordje_dordje_and_dorde_written_with_d_stroke_meet():
     assert words("Đorđe")[0] == words("djordje")[0]
     assert indexable("Zdravo, Željko!") == "zdravo zeljko"
+
+
+def test_serbian_in_either_script_with_or_without_diacritics_meets():
+    for written in ("писмо Вучићу", "pismo Vučiću", "pismo Vucicu", "PISMO VUCICU"):
+        assert indexable(written) == "pismo vucicu"
 
 
 def test_words_and_phrases_are_parsed():

@@ -22,6 +22,21 @@ def test_results_are_grouped_by_thread_with_marked_excerpts_and_permalinks(clien
     assert "<mark>Željko</mark>" not in html  # the name is in the meta line, not the excerpt
 
 
+def test_serbian_cyrillic_is_found_by_its_latin_spelling_and_back(
+    client, thread, post_as, no_rate_limit
+):
+    cyrillic = post_as(thread, "Милица", "Писмо министру стигло је у подне.")
+    latin = post_as(thread, "Jovan", "Pismo je objavljeno tek u petak.")
+    for q in ("pismo", "писмо", "PISMO"):
+        html = _get(client, q=q).content.decode()
+        assert reverse("comment", args=[cyrillic.pk]) in html
+        assert reverse("comment", args=[latin.pk]) in html
+        assert "<mark>Писмо</mark>" in html and "<mark>Pismo</mark>" in html
+    html = _get(client, q='"stiglo je u podne"').content.decode()
+    assert reverse("comment", args=[cyrillic.pk]) in html
+    assert reverse("comment", args=[latin.pk]) not in html
+
+
 def test_a_document_passage_links_to_its_anchor(client, dossier):
     html = _get(client, q="inspections").content.decode()
     assert "/posts/lastovo/#letter-p3" in html
