@@ -32,6 +32,12 @@ class SearchParams(Schema):
     limit: int = Field(
         20, ge=1, le=searching.MAX_RESULTS, description="The most matches to answer."
     )
+    page: int = Field(
+        1,
+        ge=1,
+        le=searching.MAX_PAGES,
+        description="Which `limit` matches: page 2 is the next ones after the first `limit`.",
+    )
 
 
 class MatchOut(Schema):
@@ -55,7 +61,9 @@ class ThreadMatchesOut(Schema):
 
 class SearchOut(Schema):
     query: str
-    count: int
+    count: int = Field(description="The matches in this answer.")
+    page: int
+    has_more: bool = Field(description="True when the next page has matches.")
     message: str = Field(
         description="Why nothing is listed (an empty query, no match), else empty."
     )
@@ -73,10 +81,12 @@ def search(request: HttpRequest, params: Query[SearchParams]):
         until=params.until,
         post=params.post,
     )
-    results = searching.search(params.q, filters, limit=params.limit)
+    results = searching.search(params.q, filters, limit=params.limit, page=params.page)
     return {
         "query": results.query.text,
         "count": results.count,
+        "page": results.page,
+        "has_more": results.has_more,
         "message": results.message,
         "threads": [
             {

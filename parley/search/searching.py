@@ -23,7 +23,8 @@ from parley.search.folding import fold
 from parley.search.models import Entry
 from parley.search.query import Query, parse
 
-MAX_RESULTS = 50  # the most matches one search shows
+MAX_RESULTS = 50  # the most matches one page of a search shows
+MAX_PAGES = 10  # how deep a search may page: past that, filters narrow it better
 EXCERPT_WORDS = 30  # about how many words an excerpt shows
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 _TOKEN = re.compile(r"[^\W_]+")
@@ -55,10 +56,23 @@ class Results:
     query: Query
     groups: list[Group]
     message: str = ""
+    page: int = 1
+    per_page: int = MAX_RESULTS
+    has_more: bool = False  # a next page has matches
 
     @property
     def count(self) -> int:
+        """The matches on this page."""
         return sum(len(g.matches) for g in self.groups)
+
+    @property
+    def first(self) -> int:
+        """The number of this page's first match, counting from 1."""
+        return (self.page - 1) * self.per_page + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + self.count - 1
 
 
 def filters_from(
@@ -109,8 +123,32 @@ def _day(value: str, name: str, *, next_day: bool = False) -> datetime | None:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def search(text: str, filters: Filters | None = None, *, limit: int = MAX_RESULTS) -> Results:
-    """What a reader finds for `text` (Invalid past the limits of query.py)."""
+def page_number(value: str | int | None) -> int:
+    """A page of results asked for, checked: Invalid (400) with a sentence past MAX_PAGES."""
+    if value in (None, ""):
+        return 1
+    try:
+        page = int(value)
+    except (TypeError, ValueError):
+        page = 0
+    if not 1 <= page <= MAX_PAGES:
+        raise Invalid(
+            _(
+                "Results have pages 1 to %(max)d; to see matches further down, narrow the "
+                "search with an author, a language or dates."
+            )
+            % {"max": MAX_PAGES},
+            field="page",
+        )
+    return page
+
+
+def search(
+    text: str, filters: Filters | None = None, *, limit: int = MAX_RESULTS, page: int = 1
+) -> Results:
+    """What a reader finds for `text`: the `page`th `limit` matches (Invalid past the limits
+    of query.py or past MAX_PAGES)."""
+    page = page_number(page)
     query = parse(text)
     if query.is_empty:
         message = (
@@ -119,23 +157,29 @@ def search(text: str, filters: Filters | None = None, *, limit: int = MAX_RESULT
             else _("There is no word to search for in “%(q)s”: type letters or digits.")
             % {"q": query.text[:60]}
         )
-        return Results(query, [], message)
-    # More ids than shown: a comment matching in its original and in translations is one result.
-    ids = backend().query(query, filters or Filters(), limit * 3)
+        return Results(query, [], message, page, limit)
+    # More entries than shown, one more page's worth: a comment matching in its original and in
+    # translations is one result, and the next page's first match says there is a next page.
+    skip = (page - 1) * limit
+    places = backend().query(query, filters or Filters(), (skip + limit) * 3 + 1)
+    seen: set[tuple[str, int, str]] = set()
+    best: list[int] = []
+    for pk, source, object_id, anchor in places:
+        key = (source, object_id, anchor)
+        if key not in seen:
+            seen.add(key)
+            best.append(pk)
+    ids = best[skip : skip + limit]
+    has_more = len(best) > skip + limit
     rows = Entry.objects.in_bulk(ids)
     found = Post.objects.filter(pk__in={e.post_id for e in rows.values()})
     posts = {pk: (slug, title) for pk, slug, title in found.values_list("pk", "slug", "title")}
     groups: dict[int, Group] = {}
-    seen: set[tuple[str, int, str]] = set()
     shown = 0
     for pk in ids:
         entry = rows.get(pk)
         if entry is None:
             continue
-        place = (entry.source, entry.object_id, entry.anchor)
-        if place in seen:
-            continue
-        seen.add(place)
         slug, title = posts[entry.post_id]
         post_url = reverse("post", args=[slug])
         group = groups.get(entry.thread_id)
@@ -145,8 +189,13 @@ def search(text: str, filters: Filters | None = None, *, limit: int = MAX_RESULT
         shown += 1
         if shown >= limit:
             break
-    message = "" if groups else _("Nothing was found for “%(q)s”.") % {"q": query.text[:60]}
-    return Results(query, list(groups.values()), message)
+    if groups:
+        message = ""
+    elif page > 1:
+        message = _("There are no more matches for “%(q)s”.") % {"q": query.text[:60]}
+    else:
+        message = _("Nothing was found for “%(q)s”.") % {"q": query.text[:60]}
+    return Results(query, list(groups.values()), message, page, limit, has_more)
 
 
 def _match(entry: Entry, query: Query, post_url: str) -> Match:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from parley.lib.errors import ActionError
@@ -18,13 +21,22 @@ def search_page(request: HttpRequest) -> HttpResponse:
     results, error, status = None, "", 200
     try:
         filters = searching.filters_from(**{k: v for k, v in asked.items() if k != "q"})
-        results = searching.search(asked["q"], filters)
+        page = searching.page_number(request.GET.get("page"))
+        results = searching.search(asked["q"], filters, limit=searching.MAX_RESULTS, page=page)
     except ActionError as exc:
         error, status = exc.message, exc.status
+    kept = {k: v for k, v in asked.items() if v}
     context = {
         "asked": asked,
+        "previous_page": _page_url(kept, results.page - 1) if results and results.page > 1 else "",
+        "next_page": _page_url(kept, results.page + 1) if results and results.has_more else "",
         "results": results,
         "error": error,
         "max_chars": query.MAX_CHARS,
     }
     return render(request, "parley/search.html", context, status=status)
+
+
+def _page_url(asked: dict[str, str], page: int) -> str:
+    params = dict(asked, page=str(page)) if page > 1 else asked
+    return f"{reverse('search')}?{urlencode(params)}"

@@ -42,3 +42,39 @@ def test_fts_syntax_is_searched_as_words(client, commented):
 def test_the_route_is_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/search" in paths
+
+
+def test_results_page_on_with_each_comment_once(client, thread, post_as, no_rate_limit):
+    """Five comments, one of them also found in a stored translation: pages of two show each
+    comment once, in rank order, and say when a next page exists."""
+    from parley.language.models import Translation
+    from parley.language.translator import source_of, touch_threads
+
+    posted = [
+        post_as(thread, f"Reader {i}", f"Gauging station number {i} flooded.") for i in range(5)
+    ]
+    language, digest = source_of(Translation.Kind.COMMENT, posted[0])
+    Translation.objects.create(
+        kind=Translation.Kind.COMMENT,
+        object_id=posted[0].pk,
+        target="pt",
+        source_language=language,
+        source_digest=digest,
+        engine="test",
+        model_version="1",
+        state=Translation.State.DONE,
+        html="<p>A station de medição número 0 inundou.</p>",
+    )
+    touch_threads(Translation.Kind.COMMENT, [posted[0].pk])
+    seen, pages = [], []
+    for page in (1, 2, 3):
+        data = client.get("/api/v1/search", {"q": "station", "limit": 2, "page": page}).json()
+        assert data["page"] == page
+        pages.append(data["has_more"])
+        seen += [m["id"] for t in data["threads"] for m in t["matches"]]
+    assert sorted(seen) == sorted(c.pk for c in posted)
+    assert pages == [True, True, False]
+    data = client.get("/api/v1/search", {"q": "station", "limit": 2, "page": 4}).json()
+    assert data["threads"] == [] and data["message"].startswith("There are no more matches")
+    response = client.get("/api/v1/search", {"q": "station", "page": 11})
+    assert response.status_code == 400

@@ -120,3 +120,25 @@ def test_an_unpublished_post_is_no_scope_to_search_in(client, commented, dossier
     response = _get(client, q="noon", post="lastovo")
     assert response.status_code == 400  # as for a post that does not exist
     assert "There is no post at this address." in response.content.decode()
+
+
+def test_the_page_links_to_more_matches_and_refuses_pages_past_the_last(
+    client, thread, post_as, no_rate_limit, monkeypatch
+):
+    from parley.search import searching
+
+    monkeypatch.setattr(searching, "MAX_RESULTS", 2)
+    for i in range(3):
+        post_as(thread, f"Reader {i}", f"The gauging station {i} was flooded.")
+    first = _get(client, q="gauging", language="en").content.decode()
+    assert "Matches 1 to 2, best first" in first
+    assert 'rel="next" href="/search/?q=gauging&amp;language=en&amp;page=2"' in first
+    assert 'rel="prev"' not in first
+    second = _get(client, q="gauging", language="en", page="2").content.decode()
+    assert "Matches 3 to 3, best first" in second
+    assert 'rel="prev" href="/search/?q=gauging&amp;language=en"' in second
+    assert 'rel="next"' not in second
+    for page in ("0", "11", "two"):
+        response = _get(client, q="gauging", page=page)
+        assert response.status_code == 400
+        assert "pages 1 to 10" in response.content.decode()

@@ -52,21 +52,22 @@ class Backend:
 
     # -- reading ------------------------------------------------------------------------------
 
-    def query(self, query: Query, filters: Filters, limit: int) -> list[int]:
-        """The ids of up to `limit` entries matching every term, best first."""
+    def query(self, query: Query, filters: Filters, limit: int) -> list[tuple[int, str, int, str]]:
+        """Up to `limit` entries matching every term, best first: (id, source, object id,
+        anchor) each, so the caller can take a comment found in several languages once."""
         if query.is_empty:
             return []
         join_sql, match_sql, match_params, rank_sql, rank_params = self.match(query)
         where, where_params = self._filters(filters)
         sql = (
-            f"SELECT e.id FROM search_entry e {join_sql} "  # noqa: S608  (our own SQL; values are parameters)
+            f"SELECT e.id, e.source, e.object_id, e.anchor FROM search_entry e {join_sql} "  # noqa: S608  (our own SQL; values are parameters)
             "JOIN publishing_post p ON p.id = e.post_id "
             f"WHERE {match_sql} AND {where} ORDER BY {rank_sql}, e.id DESC LIMIT %s"
         )
         with connection.cursor() as cursor:
             params: list[Any] = [*match_params, *where_params, *rank_params, limit]
             cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+            return [tuple(row) for row in cursor.fetchall()]
 
     def match(self, query: Query) -> tuple[str, str, list[object], str, list[object]]:
         """The full-text match: (JOIN, WHERE clause, its parameters, ORDER BY expression,
