@@ -51,6 +51,7 @@ THREAD_ROUTES = {
 # Readers' profiles, walked over every account id (the author of every hidden comment too).
 PERSON_ROUTES = {
     "people/<int:id>/": "/people/{u}/",
+    "api/v1/people/<id>": "/api/v1/people/{u}?limit=100",
 }
 SLUG_ROUTES = {
     "posts/<slug:slug>/": "/posts/{s}/",
