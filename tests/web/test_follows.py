@@ -209,3 +209,13 @@ def test_the_button_costs_an_account_one_query(thread, rosa, post_as):
         client.get(URL)
     follow_queries = [q for q in queries.captured_queries if "discussion_follow" in q["sql"]]
     assert len(follow_queries) == 1
+
+
+def test_after_a_refused_comment_the_button_still_comes_back_to_the_post(thread, rosa):
+    client = Client()
+    client.force_login(rosa)
+    refused = client.post(URL + "comments/", {"body": "", "idempotency_key": ""})
+    assert refused.status_code == 400
+    assert f'name="next" value="{URL}#comments"' in _button(refused.content.decode())
+    page = client.get(URL + "?sort=best&page=1").content.decode()
+    assert f'name="next" value="{URL}?sort=best&amp;page=1#comments"' in _button(page)
