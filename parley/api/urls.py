@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from parley.api.parser import BodyParser
+from parley.api.people import router as people_router
 from parley.api.search import router as search_router
 from parley.api.views import router
 from parley.lib.errors import ActionError
@@ -96,6 +97,7 @@ api = ParleyAPI(
 )
 api.add_router("/", router)
 api.add_router("/", search_router)
+api.add_router("/", people_router)
 
 
 def _error(status: int, code: str, message: str, **extra) -> JsonResponse:

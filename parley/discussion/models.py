@@ -263,3 +263,49 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value:+d} on #{self.comment_id} by {self.voter_key}"
+
+
+class Follow(models.Model):
+    """A reader's choice to follow a thread, or to stop following it (follows.py).
+
+    One row per account and thread. The state is kept, not just the row's presence: posting
+    a comment follows the thread (`follows.follow_on_posting`) unless the reader stopped
+    following it before, so a stop must be remembered. Guests never follow: nothing here
+    groups them. Readers who follow a thread are the ones to hear of its new comments
+    (`follows.followers`); a thread going away takes its rows with it.
+    """
+
+    class State(models.TextChoices):
+        FOLLOWING = "following", _("Following")
+        STOPPED = "stopped", _("Stopped following")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="follows")
+    state = models.CharField(max_length=16, choices=State, default=State.FOLLOWING)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the state last changed (following again, or stopping).
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("follow")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "thread"], name="follow_once_per_reader"),
+            models.CheckConstraint(
+                condition=models.Q(state__in=("following", "stopped")), name="follow_state"
+            ),
+        ]
+        indexes = [
+            # A thread's followers (who hears of a new comment).
+            models.Index(fields=["thread", "state"], name="follow_thread_state"),
+            # A reader's followed threads, latest first (their own profile).
+            models.Index(fields=["user", "state", "updated_at"], name="follow_user_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.state} thread {self.thread_id}"
+
+    @property
+    def is_following(self) -> bool:
+        return self.state == self.State.FOLLOWING

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from parley.search import views as search_views
-from parley.web import views, votes
+from parley.web import follows, people, views, votes
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,5 +17,7 @@ urlpatterns = [
     path("language/", views.reader_language, name="reader-language"),
     path("translations/", views.translations_ready, name="translations"),
     path("threads/<int:thread_id>/comments/", views.comment_fragments, name="thread-comments"),
+    path("threads/<int:thread_id>/follow/", follows.follow_thread, name="thread-follow"),
+    path("people/<int:id>/", people.person, name="person"),
     path("search/", search_views.search_page, name="search"),
 ]

@@ -18,6 +18,7 @@ from django.db.models import Max, Min
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from parley.accounts.models import User
 from parley.discussion.actions import Commenter, delete_comment, edit_comment, post_comment
 from parley.discussion.models import Comment
 from parley.publishing.actions import create_post
@@ -42,9 +43,15 @@ SLUG_AND_COMMENT_ROUTES = {
 THREAD_ROUTES = {
     "threads/<int:thread_id>/comments/": "/threads/{t}/comments/?ids={all}",
     "threads/<int:thread_id>/events/": "/threads/{t}/events/?after=0",
+    "threads/<int:thread_id>/follow/": "/threads/{t}/follow/",
     "live/threads/<int:thread_id>/": "/live/threads/{t}/",
     "api/v1/threads/<thread_id>": "/api/v1/threads/{t}",
     "api/v1/threads/<thread_id>/comments": "/api/v1/threads/{t}/comments?limit=1000",
+}
+# Readers' profiles, walked over every account id (the author of every hidden comment too).
+PERSON_ROUTES = {
+    "people/<int:id>/": "/people/{u}/",
+    "api/v1/people/<id>": "/api/v1/people/{u}?limit=100",
 }
 SLUG_ROUTES = {
     "posts/<slug:slug>/": "/posts/{s}/",
@@ -78,7 +85,13 @@ def _routes(patterns=None, prefix: str = "") -> list[tuple[str, set[str]]]:
 
 
 def test_every_route_that_takes_an_id_is_walked():
-    walked = {**COMMENT_ROUTES, **SLUG_AND_COMMENT_ROUTES, **THREAD_ROUTES, **SLUG_ROUTES}
+    walked = {
+        **COMMENT_ROUTES,
+        **SLUG_AND_COMMENT_ROUTES,
+        **THREAD_ROUTES,
+        **PERSON_ROUTES,
+        **SLUG_ROUTES,
+    }
     taking_ids = {
         route
         for route, parameters in _routes()
@@ -190,6 +203,9 @@ def _urls(world) -> list[str]:
     ]
     urls += [u.format(t=t, all=every) for u in THREAD_ROUTES.values() for t in thread_ids]
     urls += [u.format(s=s) for u in SLUG_ROUTES.values() for s in slugs]
+    users = User.objects.aggregate(a=Min("pk"), b=Max("pk"))
+    user_ids = range(max(1, users["a"] - 2), users["b"] + 3)
+    urls += [route.format(u=u) for route in PERSON_ROUTES.values() for u in user_ids]
     return list(dict.fromkeys(urls))
 
 

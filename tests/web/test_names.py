@@ -201,6 +201,6 @@ def test_the_badge_is_not_part_of_the_name(client, thread, moderator, post_as):
     post_as(thread, "", "From the moderators", user=moderator)
     page = client.get("/posts/lastovo/").content.decode()
     assert (
-        '<span class="author">Moe Moderator</span>\n'
+        f'<a class="author author--person" href="/people/{moderator.pk}/">Moe Moderator</a>\n'
         '<span class="badge badge--moderator">Moderator</span>'
     ) in page
