@@ -267,3 +267,9 @@ def test_account_names_link_to_profiles_and_guest_names_do_not(
 def test_the_account_page_links_the_readers_own_profile(client, rosa):
     client.force_login(rosa)
     assert f'href="/people/{rosa.pk}/"' in client.get("/account/").content.decode()
+
+
+def test_the_header_links_a_signed_in_reader_to_their_profile(client, rosa):
+    client.force_login(rosa)
+    html = client.get("/").content.decode()
+    assert f'<a href="/people/{rosa.pk}/" title="Your profile">{rosa.public_name}</a>' in html
