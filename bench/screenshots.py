@@ -108,8 +108,9 @@ def post_twice_as_a_guest(page: Page, url: str, body: str) -> None:
     for _attempt in range(2):
         page.locator(f"#{parent_id} > .comment-actions a.reply").click()
         form = page.locator(f"#{parent_id} > #reply-form")
-        form.locator("input[name=name]").fill("Rui Almeida")
+        # In a long thread the form is one line until the reader writes in it.
         form.locator("textarea[name=body]").fill(body)
+        form.locator("input[name=name]").fill("Rui Almeida")
         with page.expect_navigation():
             form.locator("button[type=submit]").click()
     page.locator("details.node--awaiting .repeat-note").wait_for()
@@ -168,8 +169,8 @@ def another_reader_posts(top: str, reply: str) -> Callable[[Page, str], None]:
             if under:
                 writer.locator(f"#{under} > .comment-actions a.reply").click()
             form = writer.locator("#reply-form")
-            form.locator("input[name=name]").fill("Ines Duarte")
             form.locator("textarea[name=body]").fill(body)
+            form.locator("input[name=name]").fill("Ines Duarte")
             with writer.expect_navigation():
                 form.locator("button[type=submit]").click()
         other.close()
@@ -205,6 +206,30 @@ def open_the_vote_page(page: Page, url: str) -> None:
     page.goto(f"{url}#comments")
     action = page.locator("#comments form.votes").first.get_attribute("action")
     page.goto(url.split("/posts/")[0] + f"{action}?value=1")
+
+
+def open_a_reply_in_context(page: Page, url: str) -> None:
+    """A reply's /c/<id>/context/ page: the comment it answers, it, and its replies."""
+    page.goto(f"{url}#comments")
+    node = page.locator("#comments .node .node").first.get_attribute("id") or ""
+    page.goto(url.split("/posts/")[0] + f"/c/{node.removeprefix('c')}/context/")
+
+
+def open_a_readers_profile(page: Page, url: str) -> None:
+    """The profile of the account that wrote the most demo comments, as another reader sees it."""
+    page.goto(f"{url}#comments")
+    links = page.locator("#comments a.author--person")
+    hrefs = [links.nth(i).get_attribute("href") or "" for i in range(links.count())]
+    busiest = max(set(hrefs), key=hrefs.count)
+    page.goto(url.split("/posts/")[0] + busiest)
+
+
+def follow_the_thread(page: Page, url: str) -> None:
+    """The signed-in reader presses Follow above the comments."""
+    page.goto(f"{url}#comments")
+    page.locator("form.follow-form button").first.click()
+    page.wait_for_load_state()
+    page.locator("#comments").scroll_into_view_if_needed()
 
 
 @dataclass(frozen=True)
@@ -262,6 +287,16 @@ SHOTS = [
     Shot("votes-phone", phone=True, act=vote_then_read_best_first((3, 1))),
     Shot("vote-page-desktop", phone=False, height=700, act=open_the_vote_page),
     Shot("vote-page-phone", phone=True, act=open_the_vote_page),
+    Shot("home-desktop", phone=False, height=1000, path="/"),
+    Shot("home-phone", phone=True, path="/"),
+    Shot("search-desktop", phone=False, height=1000, path="/search/?q=saopstenje"),
+    Shot("search-phone", phone=True, path="/search/?q=saopstenje"),
+    Shot("context-desktop", phone=False, height=900, act=open_a_reply_in_context),
+    Shot("context-phone", phone=True, act=open_a_reply_in_context),
+    Shot("profile-desktop", phone=False, height=1000, act=open_a_readers_profile),
+    Shot("profile-phone", phone=True, act=open_a_readers_profile),
+    Shot("follow-desktop", phone=False, height=800, act=follow_the_thread, moderator=True),
+    Shot("follow-phone", phone=True, act=follow_the_thread, moderator=True),
     Shot("queue-desktop", phone=False, height=800, path="/moderation/", moderator=True),
     Shot("queue-phone", phone=True, path="/moderation/", moderator=True),
     # Last: they use up this address's log-in attempts.
@@ -386,7 +421,7 @@ def shoot(browser: Browser, server: DemoServer, shot: Shot, out: Path) -> Path:
         options["viewport"] = {"width": 1280, "height": shot.height or 1000}
     context = browser.new_context(**options)
     # The zone parley.js would report on a first visit, so times show as a returning reader's.
-    context.add_cookies([{"name": "parley_tz", "value": READER_ZONE, "url": url}])
+    context.add_cookies([{"name": "parley_tz", "value": READER_ZONE, "url": server.base + "/"}])
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -158,10 +158,13 @@ def test_a_comment_in_context_shows_its_parent_and_its_replies(
     html = response.content.decode()
     assert _ids(html) == [top.pk, middle.pk, deeper.pk, deepest.pk]
     assert sibling.pk not in _ids(html) and other.pk not in _ids(html)
-    assert "The comment it answers, by Ana, comes first; 2 replies follow it." in html
+    assert "The comment it answers, by Ana, comes first. 2 replies follow it." in html
     assert f'href="/c/{middle.pk}/">See it in the whole discussion' in html
     # A top-level comment: itself and its replies.
     assert _ids(client.get(f"/c/{top.pk}/context/").content.decode())[:2] == [top.pk, middle.pk]
+    # A comment nobody answered says so.
+    html = client.get(f"/c/{sibling.pk}/context/").content.decode()
+    assert "The comment it answers, by Ana, comes first. No one has replied to it yet." in html
     # Its cost does not grow with the thread: the comment with its thread and post, the
     # parent, the parent's subtree.
     client.get(f"/c/{deepest.pk}/context/")
