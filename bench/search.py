@@ -184,7 +184,7 @@ def drop_database(vendor: str) -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
 
 
-# -- the site ---------------------------------------------------------------------------------------
+# -- the site --------------------------------------------------------------------------------------
 
 
 def seed(comments: int) -> dict:
@@ -236,7 +236,9 @@ def seed(comments: int) -> dict:
     weights = [1 / (k + 1) ** 0.7 for k in range(POSTS)]
     authors = content.SEARCH_NAMES
     author_weights = [1 / (k + 1) ** 0.6 for k in range(len(authors))]
-    per_thread: dict[int, list[tuple[int, int, int | None, int | None]]] = {t.pk: [] for t in threads}
+    per_thread: dict[int, list[tuple[int, int, int | None, int | None]]] = {
+        t.pk: [] for t in threads
+    }
     rows: list[Comment] = []
     translations: list[Translation] = []
     replies: dict[int, int] = {}
@@ -331,7 +333,7 @@ def seed(comments: int) -> dict:
     }
 
 
-# -- figure 2: the index's size ----------------------------------------------------------------------
+# -- figure 2: the index's size --------------------------------------------------------------------
 
 
 def index_size() -> dict:
@@ -414,12 +416,14 @@ def reindex() -> dict:
     }
 
 
-# -- figure 1: queries ---------------------------------------------------------------------------------
+# -- figure 1: queries -----------------------------------------------------------------------------
 
 
 def query_mix(per_kind: int) -> list[tuple[str, str, dict[str, str]]]:
     rng = random.Random(SEED + 1)
-    mix = [(kind, *rng.choice(variants)) for kind, variants in KINDS.items() for _ in range(per_kind)]
+    mix = [
+        (kind, *rng.choice(variants)) for kind, variants in KINDS.items() for _ in range(per_kind)
+    ]
     rng.shuffle(mix)
     return mix
 
@@ -529,7 +533,7 @@ def measure_queries(per_kind: int, problems: list[str]) -> dict:
     return {"queries": len(mix), "kinds": per_kind_out, "overall": overall, "links": checked}
 
 
-# -- figure 4: posting with indexing on and off ----------------------------------------------------------
+# -- figure 4: posting with indexing on and off ----------------------------------------------------
 
 
 def measure_posting(slug: str, blocks: int, per_block: int, problems: list[str]) -> dict:
@@ -600,7 +604,7 @@ def measure_posting(slug: str, blocks: int, per_block: int, problems: list[str])
     }
 
 
-# -- the report -----------------------------------------------------------------------------------------
+# -- the report ------------------------------------------------------------------------------------
 
 
 def report(figures: dict) -> None:
