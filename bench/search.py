@@ -352,7 +352,7 @@ def index_size() -> dict:
                 "JOIN pg_class c ON c.oid = indexrelid "
                 "WHERE indrelid = 'search_entry'::regclass AND c.relname LIKE '%%vector%%'"
             )
-            gin = cursor.fetchone()[0]
+            gin = int(cursor.fetchone()[0])
             return {
                 "method": "pg_total_relation_size",
                 "search_bytes": total,
