@@ -3,7 +3,7 @@
 Builds a site of 50 posts (each with two source documents) and 100,000 comments in six
 languages (English, Portuguese, Serbian Latin with and without its diacritics, Russian, German,
 Spanish) from the sentences of bench/common/content.py with a seeded generator: a valid reply
-tree per thread (a third top-level, replies up to eight levels deep), over four years, the
+tree per thread (30% top-level, replies up to eight levels deep), over four years, the
 thread counts and versions set, and a stored translation (a `Translation` row, done) for one
 comment in seven. The comments are written with bulk_create, so they reach the index only
 through `parley reindex`, which is what figure 3 times. Then, on that site:
@@ -14,7 +14,8 @@ through `parley reindex`, which is what figure 3 times. Then, on that site:
    `parley.search.searching.search()` (what the page runs, excerpts included) in this process,
    through the `/search/` page (Django's test client: middleware, view, template), and, as a
    peer, the same queries answered the way a site without a full-text index answers them
-   (`icontains` on the comments' bodies: LIKE on SQLite, ILIKE on PostgreSQL, newest 50).
+   (`icontains` on the comments' bodies: LIKE on SQLite, UPPER(...) LIKE on PostgreSQL,
+   newest 50).
 2. The size of the search tables (SQLite's `dbstat`; PostgreSQL's `pg_total_relation_size`),
    and as a share of the comments table.
 3. The rate of a full `parley reindex` (the management command) over the comments.
@@ -635,7 +636,10 @@ def report(figures: dict) -> None:
             f"{like['p50']:7.1f}/{like['p99']:<7.1f} {row['found']!s:>6} {row['like_found']!s:>5}"
         )
     holds = figures["targets"]["search_p99_ms_at_most_30"]
-    print(f"  target search() p99 <= {P99_TARGET_MS:.0f} ms: {'holds' if holds else 'MISSED'}")
+    whose = "" if figures["database"] == "sqlite" else " (a target for SQLite)"
+    print(
+        f"  target search() p99 <= {P99_TARGET_MS:.0f} ms{whose}: {'holds' if holds else 'MISSED'}"
+    )
     print()
     print(
         f"2. Index size: {size['search_bytes'] / 1e6:.1f} MB ({size['method']}: full-text index "
