@@ -10,7 +10,7 @@ PORT ?= 8000
 WORKERS ?= 2
 export PARLEY_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve install install-runtime migrate demo lint test test-postgres browser-deps lock screenshots bench bench-quick bench-live bench-language bench-moderation clean
+.PHONY: run serve install install-runtime migrate demo lint test test-postgres browser-deps lock screenshots bench bench-quick bench-live bench-language bench-moderation bench-search clean
 
 RUNTIME_LOCK := requirements/runtime.lock
 TEST_LOCK := requirements/test.lock
@@ -95,6 +95,9 @@ bench-live: install
 
 bench-language: install
 	$(BIN)/python bench/language.py
+
+bench-search: install
+	$(BIN)/python bench/search.py
 
 bench-moderation: install
 	$(BIN)/python bench/moderation.py

@@ -227,3 +227,160 @@ def make_thread(size: int) -> dict:
 def post_bodies(count: int, salt: int) -> list[str]:
     rng = random.Random(SEED * 7 + salt)
     return [make_body(rng) for _ in range(count)]
+
+
+# -- bench/search.py: a site's comments in six languages -----------------------------------------
+# Parallel sentences: the i-th of every language says the same thing, so a comment's stored
+# translation is its sentences in the other language. Names and places carry diacritics
+# (Željko, São Paulo, Đorđe, Niš, Čačak) so that folded queries have something to find.
+
+SEARCH_SENTENCES = {
+    "en": [
+        "Željko Petrović wrote the letter in São Paulo three days before the vote.",
+        "The ministry published the press release without the annex.",
+        "Who signed the agreement, and on what date?",
+        "The spokesman in Niš refused to answer the question about the budget.",
+        "The transcript shows that the delegation left the meeting early.",
+        "Đorđe says the figures in the second table do not match the report.",
+        "The committee will meet again in Čačak next month.",
+        "I read the whole dossier twice and still cannot find the original source.",
+        "The mayor of São Paulo called the decision a serious mistake.",
+        "The election commission counted the votes again on Sunday.",
+        "This comment was translated, so the meaning may be slightly different.",
+        "Ask Željko: he was in the room when the minister spoke.",
+    ],
+    "pt": [
+        "Željko Petrović escreveu a carta em São Paulo três dias antes da votação.",
+        "O ministério publicou o comunicado de imprensa sem o anexo.",
+        "Quem assinou o acordo, e em que data?",
+        "O porta-voz em Niš recusou-se a responder à pergunta sobre o orçamento.",
+        "A transcrição mostra que a delegação saiu cedo da reunião.",
+        "Đorđe diz que os números da segunda tabela não batem com o relatório.",
+        "A comissão volta a reunir-se em Čačak no próximo mês.",
+        "Li o dossiê inteiro duas vezes e ainda não encontro a fonte original.",
+        "O prefeito de São Paulo chamou a decisão de um erro grave.",
+        "A comissão eleitoral voltou a contar os votos no domingo.",
+        "Este comentário foi traduzido, por isso o sentido pode ser um pouco diferente.",
+        "Perguntem ao Željko: ele estava na sala quando o ministro falou.",
+    ],
+    "sr": [
+        "Željko Petrović je napisao pismo u Sao Paulu tri dana pre glasanja.",
+        "Ministarstvo je objavilo saopštenje za medije bez priloga.",
+        "Ko je potpisao sporazum, i kog datuma?",
+        "Portparol u Nišu odbio je da odgovori na pitanje o budžetu.",
+        "Transkript pokazuje da je delegacija ranije napustila sastanak.",
+        "Đorđe kaže da se brojke u drugoj tabeli ne slažu sa izveštajem.",
+        "Odbor će se ponovo sastati u Čačku sledećeg meseca.",
+        "Pročitao sam ceo dosije dva puta i još uvek ne mogu da nađem originalni izvor.",
+        "Gradonačelnik Sao Paula nazvao je odluku ozbiljnom greškom.",
+        "Izborna komisija je u nedelju ponovo prebrojala glasove.",
+        "Ovaj komentar je preveden, pa značenje može biti malo drugačije.",
+        "Pitajte Željka: bio je u sobi kada je ministar govorio.",
+    ],
+    "ru": [
+        "Желько Петрович написал письмо в Сан-Паулу за три дня до голосования.",
+        "Министерство опубликовало пресс-релиз без приложения.",
+        "Кто подписал соглашение и какого числа?",
+        "Пресс-секретарь в Нише отказался отвечать на вопрос о бюджете.",
+        "Стенограмма показывает, что делегация рано покинула встречу.",
+        "Джордже говорит, что цифры во второй таблице не совпадают с отчётом.",
+        "Комитет снова соберётся в Чачаке в следующем месяце.",
+        "Я дважды прочитал всё досье и до сих пор не нахожу первоисточник.",
+        "Мэр Сан-Паулу назвал это решение серьёзной ошибкой.",
+        "Избирательная комиссия в воскресенье пересчитала голоса.",
+        "Этот комментарий переведён, поэтому смысл может немного отличаться.",
+        "Спросите Желько: он был в зале, когда выступал министр.",
+    ],
+    "de": [
+        "Željko Petrović schrieb den Brief drei Tage vor der Abstimmung in São Paulo.",
+        "Das Ministerium veröffentlichte die Pressemitteilung ohne den Anhang.",
+        "Wer hat das Abkommen unterschrieben, und an welchem Tag?",
+        "Der Sprecher in Niš weigerte sich, die Frage zum Haushalt zu beantworten.",
+        "Das Protokoll zeigt, dass die Delegation das Treffen früh verließ.",
+        "Đorđe sagt, die Zahlen in der zweiten Tabelle passen nicht zum Bericht.",
+        "Der Ausschuss trifft sich nächsten Monat wieder in Čačak.",
+        "Ich habe das ganze Dossier zweimal gelesen und finde die Originalquelle nicht.",
+        "Der Bürgermeister von São Paulo nannte die Entscheidung einen schweren Fehler.",
+        "Die Wahlkommission hat die Stimmen am Sonntag neu ausgezählt.",
+        "Dieser Kommentar wurde übersetzt, die Bedeutung kann also leicht abweichen.",
+        "Fragen Sie Željko: Er war im Raum, als der Minister sprach.",
+    ],
+    "es": [
+        "Željko Petrović escribió la carta en São Paulo tres días antes de la votación.",
+        "El ministerio publicó el comunicado de prensa sin el anexo.",
+        "¿Quién firmó el acuerdo, y en qué fecha?",
+        "El portavoz en Niš se negó a responder a la pregunta sobre el presupuesto.",
+        "La transcripción muestra que la delegación abandonó pronto la reunión.",
+        "Đorđe dice que las cifras de la segunda tabla no coinciden con el informe.",
+        "El comité volverá a reunirse en Čačak el mes que viene.",
+        "He leído el dossier entero dos veces y sigo sin encontrar la fuente original.",
+        "El alcalde de São Paulo calificó la decisión de error grave.",
+        "La comisión electoral volvió a contar los votos el domingo.",
+        "Este comentario fue traducido, así que el sentido puede ser algo distinto.",
+        "Pregúntenle a Željko: estaba en la sala cuando habló el ministro.",
+    ],
+}
+# About one comment in a thousand says this: the rare words (`lighthouse`, `palagruza`).
+SEARCH_RARE = {
+    "en": "The archive also holds a telegram about the lighthouse keeper of Palagruža.",
+    "pt": "O arquivo guarda também um telegrama sobre o faroleiro de Palagruža.",
+    "sr": "Arhiv čuva i telegram o svetioničaru sa Palagruže.",
+    "ru": "В архиве есть и телеграмма о смотрителе маяка на Палагруже.",
+    "de": "Das Archiv bewahrt auch ein Telegramm über den Leuchtturmwärter von Palagruža.",
+    "es": "El archivo guarda también un telegrama sobre el farero de Palagruža.",
+}
+SEARCH_RARE_SHARE = 0.001
+# "sr-plain": Serbian Latin typed without its diacritics, as many readers write it.
+SEARCH_LANG_WEIGHTS = {"en": 30, "pt": 15, "sr": 10, "sr-plain": 10, "ru": 12, "de": 12, "es": 11}
+SEARCH_NAMES = [*NAMES, "Željko Petrović", "Đorđe Marković", "Zeljko P.", "Ana Gonçalves"]
+
+_PLAIN_SERBIAN = str.maketrans(
+    {"č": "c", "ć": "c", "š": "s", "ž": "z", "đ": "dj", "Č": "C", "Ć": "C", "Š": "S", "Ž": "Z"}
+    | {"Đ": "Dj"}
+)
+
+
+def without_diacritics(text: str) -> str:
+    """Serbian Latin as it is typed on a keyboard without its letters (đ as dj)."""
+    return text.translate(_PLAIN_SERBIAN)
+
+
+# A sentence of a search comment: ("s", i) the i-th of SEARCH_SENTENCES, ("t", i) the i-th of
+# SENTENCES (the thread bench's, where the language has them), ("r", 0) SEARCH_RARE.
+Piece = tuple[str, int]
+
+
+def search_comment(rng: random.Random) -> tuple[str, list[Piece]]:
+    """A comment's language variant and its sentences (one to six)."""
+    variant = rng.choices(list(SEARCH_LANG_WEIGHTS), weights=list(SEARCH_LANG_WEIGHTS.values()))
+    language = variant[0]
+    base = "sr" if language == "sr-plain" else language
+    pieces: list[Piece] = []
+    for _ in range(rng.randint(1, 6)):
+        if base in SENTENCES and rng.random() < 0.5:
+            pieces.append(("t", rng.randrange(len(SENTENCES[base]))))
+        else:
+            pieces.append(("s", rng.randrange(len(SEARCH_SENTENCES[base]))))
+    if rng.random() < SEARCH_RARE_SHARE:
+        pieces.insert(rng.randint(0, len(pieces)), ("r", 0))
+    return language, pieces
+
+
+def search_text(language: str, pieces: list[Piece]) -> str:
+    """The Markdown of a comment's sentences in `language` (a variant of SEARCH_LANG_WEIGHTS
+    or a plain language code): paragraphs of up to three sentences. For another language than
+    the comment's own, this is its translation (the thread bench's sentences are matched by
+    their position, which is near enough for a bench)."""
+    base = "sr" if language == "sr-plain" else language
+    out = []
+    for kind, i in pieces:
+        if kind == "r":
+            out.append(SEARCH_RARE[base])
+        elif kind == "t" and base in SENTENCES:
+            out.append(SENTENCES[base][i % len(SENTENCES[base])])
+        else:
+            out.append(SEARCH_SENTENCES[base][i % len(SEARCH_SENTENCES[base])])
+    if language == "sr-plain":
+        out = [without_diacritics(s) for s in out]
+    paragraphs = [" ".join(out[k : k + 3]) for k in range(0, len(out), 3)]
+    return "\n\n".join(paragraphs)

@@ -72,6 +72,16 @@ def register_recorder(recorder: Recorder) -> None:
         _recorders.append(recorder)
 
 
+def unregister_recorder(recorder: Recorder) -> bool:
+    """Stop handing changes to a recorder; whether it was registered. For measuring what a
+    recorder costs (bench/search.py posts with the search index's recorder off and on) and
+    for a site that turns one off while it runs; nothing in the project calls it otherwise."""
+    if recorder in _recorders:
+        _recorders.remove(recorder)
+        return True
+    return False
+
+
 def register_announcer(announcer: Announcer) -> None:
     if announcer not in _announcers:
         _announcers.append(announcer)

@@ -60,6 +60,7 @@ SCRIPTS = {
     "spam.py": ["--quick", "--json-only"],
     "demo_queue.py": ["--quick", "--json-only"],
     "screenshots.py": ["--quick"],
+    "search.py": ["--quick"],
 }
 # Run by thread.py, not on their own.
 HELPERS = {"_thread_isso_seed.py", "_thread_parley_seed.py"}
