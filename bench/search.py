@@ -704,7 +704,7 @@ def main() -> int:
         figures["reindex"] = reindex()
         figures["index_size"] = index_size()
         figures["queries"] = measure_queries(3 if args.quick else 30, problems)
-        blocks, per_block = (2, 10) if args.quick else (8, 50)
+        blocks, per_block = (2, 10) if args.quick else (40, 10)
         from parley.discussion.models import Thread
 
         slug = Thread.objects.get(pk=site["largest_thread_id"]).post.slug

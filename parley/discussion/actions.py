@@ -309,7 +309,9 @@ def _store_comment(thread: Thread, draft: _Draft) -> Comment:
         )
     # Published: new to readers; held: for moderators only (and shown to its author alone).
     kind = changes.POSTED if published else changes.HELD
-    changes.recorded([changes.Change(thread.pk, version, kind, [comment.pk], not published)])
+    changes.recorded(
+        [changes.Change(thread.pk, version, kind, [comment.pk], not published, new=(comment,))]
+    )
     transaction.on_commit(lambda: signals.comment_posted.send(Comment, comment=comment))
     return comment
 

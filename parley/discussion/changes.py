@@ -48,6 +48,10 @@ class Change:
     kind: str
     comments: list[int] = field(default_factory=list)
     staff_only: bool = False
+    # The comments this change wrote for the first time, as saved (with their thread and
+    # author objects): nothing of them was stored before, so a recorder may take them as
+    # they are instead of reading them back. Empty for every other change.
+    new: tuple[Comment, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ alike; the cost is that a few short words of two scripts meet (`нет` and `net
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -48,6 +49,12 @@ _CYRILLIC = str.maketrans(
     }
 )  # fmt: skip
 
+# Both tables in one pass (they map different letters).
+_SPELLED = {**_LETTERS, **_CYRILLIC}
+
+# Every combining mark (what NFKD splits off a letter), to delete in one translate().
+_MARKS = dict.fromkeys(cp for cp in range(0x300, 0x20000) if unicodedata.combining(chr(cp)))
+
 # A word: a run of letters and digits (underscores and punctuation separate words, as both
 # engines' tokenizers do).
 _WORD = re.compile(r"[^\W_]+")
@@ -56,9 +63,12 @@ _WORD = re.compile(r"[^\W_]+")
 def fold(text: str) -> str:
     """Casefolded, without combining marks, with đ/ß/æ/ø/ł… spelled out and Cyrillic in
     Latin letters."""
-    text = unicodedata.normalize("NFC", text.casefold()).translate(_LETTERS).translate(_CYRILLIC)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():  # much of what is indexed: case is all there is to fold
+        return text.lower()
+    text = unicodedata.normalize("NFC", text.casefold()).translate(_SPELLED)
+    if text.isascii():
+        return text
+    stripped = unicodedata.normalize("NFKD", text).translate(_MARKS)
     return unicodedata.normalize("NFC", stripped)
 
 
@@ -70,3 +80,10 @@ def words(text: str) -> list[str]:
 def indexable(*texts: str) -> str:
     """What the engines index: the folded words of the texts, separated by spaces."""
     return " ".join(word for text in texts for word in words(text))
+
+
+@functools.lru_cache(maxsize=65_536)
+def fold_word(word: str) -> str:
+    """fold() of one word, remembered: excerpts fold every word they show, and the words of
+    a site's comments repeat."""
+    return fold(word)

@@ -31,10 +31,17 @@ log = logging.getLogger("parley.search")
 Source = Entry.Source
 
 
-def _safely(what: str, step: Callable[[], None]) -> None:
+def _safely(what: str, step: Callable[[], None], *, one_statement: bool = False) -> None:
+    """Run `step` so that no failure of it fails the change it follows. In a savepoint, unless
+    it writes with one statement on a database where a failed statement leaves the
+    transaction as it was (SQLite undoes the statement alone; PostgreSQL aborts the whole
+    transaction, so it always needs the savepoint)."""
     try:
-        with transaction.atomic():
+        if one_statement and not backend().failed_statement_aborts:
             step()
+        else:
+            with transaction.atomic():
+                step()
     except Exception:
         log.exception("Search index not updated (%s); `parley reindex` will repair it.", what)
 
@@ -58,12 +65,17 @@ def _done_translations(kind: str, objects: dict[int, object]) -> dict[int, list[
 
 
 def comment_entries(
-    comments: Iterable[Comment], post_ids: dict[int, int], names: dict[int, str]
+    comments: Iterable[Comment],
+    post_ids: dict[int, int],
+    names: dict[int, str],
+    translated: dict[int, list[Translation]] | None = None,
 ) -> list[Entry]:
     """Entries of published comments (their thread's post id in `post_ids`, their accounts'
-    public names in `names`); none for others."""
+    public names in `names`, their finished translations in `translated`, read when not
+    given); none for others."""
     shown = {c.pk: c for c in comments if c.status == Comment.Status.PUBLISHED}
-    translated = _done_translations(Translation.Kind.COMMENT, shown)  # type: ignore[arg-type]
+    if translated is None:
+        translated = _done_translations(Translation.Kind.COMMENT, shown)  # type: ignore[arg-type]
     out = []
     for comment in shown.values():
         name = names.get(comment.author_id or 0, "") or comment.author_name
@@ -218,13 +230,33 @@ def index_post(post_id: int) -> None:
     )
 
 
+def index_new_comments(comments: list[Comment]) -> None:
+    """Enter comments just written, from the objects saved (their thread and author loaded):
+    they have no entries yet and no translations (those are made after commit), so this is
+    one INSERT and no read."""
+    names = {c.author.pk: c.author.public_name for c in comments if c.author is not None}
+    post_ids = {c.thread_id: c.thread.post_id for c in comments}
+    backend().insert(comment_entries(comments, post_ids, names, translated={}))
+
+
 _UNSEARCHED = frozenset({VOTED, FLAGGED})
 
 
 def record(changes: list[Change]) -> None:
     """The recorder of discussion.changes: the comments each change names, entered anew
-    (votes and flags change no text and no visibility)."""
-    ids = [pk for change in changes if change.kind not in _UNSEARCHED for pk in change.comments]
+    (votes and flags change no text and no visibility); comments just posted from the
+    objects saved."""
+    new = [c for change in changes for c in change.new if c.status == Comment.Status.PUBLISHED]
+    known = {c.pk for change in changes for c in change.new}
+    ids = [
+        pk
+        for change in changes
+        if change.kind not in _UNSEARCHED
+        for pk in change.comments
+        if pk not in known
+    ]
+    if new:
+        _safely("new comments", lambda: index_new_comments(new), one_statement=True)
     if ids:
         _safely("comments", lambda: index_comments(ids))
 

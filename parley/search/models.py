@@ -25,11 +25,21 @@ class Entry(models.Model):
     object_id = models.PositiveBigIntegerField()
     post = models.ForeignKey("publishing.Post", on_delete=models.CASCADE, related_name="+")
     thread_id = models.PositiveBigIntegerField()
+    # Indexed only where set (see Meta): a comment's entries have no document, and the other
+    # way round, so each entry writes one of the two indexes, not both.
     comment = models.ForeignKey(
-        "discussion.Comment", null=True, on_delete=models.CASCADE, related_name="+"
+        "discussion.Comment",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     document = models.ForeignKey(
-        "publishing.SourceDocument", null=True, on_delete=models.CASCADE, related_name="+"
+        "publishing.SourceDocument",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     # The place of the text on its page: a comment's id, or a passage's anchor.
     anchor = models.CharField(max_length=200, blank=True)
@@ -43,9 +53,20 @@ class Entry(models.Model):
     folded = models.TextField()  # what the engines index
 
     class Meta:
+        # Each index is written by every new comment's entry, on the posting path: only
+        # what removals and cascades look rows up by (an entry's object through its own
+        # column; the post through the foreign key's index).
         indexes = [
-            models.Index(fields=["source", "object_id"], name="search_entry_object"),
-            models.Index(fields=["post"], name="search_entry_post"),
+            models.Index(
+                fields=["comment"],
+                name="search_entry_comment",
+                condition=models.Q(comment__isnull=False),
+            ),
+            models.Index(
+                fields=["document"],
+                name="search_entry_document",
+                condition=models.Q(document__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

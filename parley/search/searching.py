@@ -19,7 +19,7 @@ from parley.lib.errors import Invalid
 from parley.publishing.models import Post
 from parley.search.backends import backend
 from parley.search.backends.base import Filters
-from parley.search.folding import fold
+from parley.search.folding import fold, fold_word
 from parley.search.models import Entry
 from parley.search.query import Query, parse
 
@@ -171,7 +171,7 @@ def search(
             best.append(pk)
     ids = best[skip : skip + limit]
     has_more = len(best) > skip + limit
-    rows = Entry.objects.in_bulk(ids)
+    rows = Entry.objects.defer("folded").in_bulk(ids)  # what the engines match, not shown
     found = Post.objects.filter(pk__in={e.post_id for e in rows.values()})
     posts = {pk: (slug, title) for pk, slug, title in found.values_list("pk", "slug", "title")}
     groups: dict[int, Group] = {}
@@ -222,7 +222,7 @@ def excerpt(text: str, wanted: frozenset[str], size: int = EXCERPT_WORDS) -> Saf
     """About `size` words of `text` around its first match, every matching word in <mark>,
     everything else escaped."""
     tokens = list(_TOKEN.finditer(text))
-    hits = [i for i, token in enumerate(tokens) if fold(token.group()) in wanted]
+    hits = [i for i, token in enumerate(tokens) if fold_word(token.group()) in wanted]
     first = hits[0] if hits else 0
     start = max(0, first - size // 3)
     end = min(len(tokens), start + size)

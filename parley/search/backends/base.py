@@ -18,6 +18,9 @@ from django.utils import timezone
 from parley.search.models import Entry
 from parley.search.query import Query
 
+# How many of a query's newest matches are ranked (see Backend.query).
+RANKED = 2000
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -32,15 +35,44 @@ class Filters:
 
 class Backend:
     vendor = ""
+    # Whether a statement that fails leaves the transaction unusable (until a savepoint's
+    # rollback), as on PostgreSQL; SQLite undoes the failed statement alone.
+    failed_statement_aborts = True
 
     # -- writing (the same on every database: the index follows the table) --------------------
 
     def index(self, entries: Iterable[Entry]) -> None:
         Entry.objects.bulk_create(list(entries), batch_size=500)
 
+    def insert(self, entries: Sequence[Entry]) -> None:
+        """index() in one plain INSERT, for the few entries of a comment just posted: the
+        ORM's bulk_create costs more than the statement on the posting path."""
+        if not entries:
+            return
+        fields = [f for f in Entry._meta.concrete_fields if not f.primary_key]
+        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        values = [
+            f.get_db_prep_save(getattr(e, f.attname), connection) for e in entries for f in fields
+        ]
+        table = connection.ops.quote_name(Entry._meta.db_table)
+        sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(entries))}"  # noqa: S608  (our table and columns)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+
     def remove(self, source: str, object_ids: Sequence[int]) -> None:
-        if object_ids:
-            Entry.objects.filter(source=source, object_id__in=list(object_ids)).delete()
+        """Take out every entry of these objects, found through the column indexed for each
+        source (models.Entry.Meta)."""
+        if not object_ids:
+            return
+        ids = list(object_ids)
+        if source == Entry.Source.COMMENT:
+            rows = Entry.objects.filter(comment_id__in=ids)
+        elif source == Entry.Source.DOCUMENT:
+            rows = Entry.objects.filter(document_id__in=ids)
+        else:
+            rows = Entry.objects.filter(source=source, post_id__in=ids)
+        rows.delete()
 
     def replace(self, source: str, object_ids: Sequence[int], entries: Iterable[Entry]) -> None:
         """Take out every entry of these objects and enter `entries` in their place."""
@@ -54,24 +86,34 @@ class Backend:
 
     def query(self, query: Query, filters: Filters, limit: int) -> list[tuple[int, str, int, str]]:
         """Up to `limit` entries matching every term, best first: (id, source, object id,
-        anchor) each, so the caller can take a comment found in several languages once."""
+        anchor) each, so the caller can take a comment found in several languages once.
+
+        Only the newest RANKED matches (filters applied) are ranked: a word in a quarter of
+        a site's 100,000 comments would otherwise cost a rank for each of 28,000 matches
+        (docs/benchmarks.md, "Search"). Each engine walks its index newest first and stops
+        there, so a query costs at most RANKED ranks however common its words."""
         if query.is_empty:
             return []
         join_sql, match_sql, match_params, rank_sql, rank_params = self.match(query)
         where, where_params = self._filters(filters)
         sql = (
-            f"SELECT e.id, e.source, e.object_id, e.anchor FROM search_entry e {join_sql} "  # noqa: S608  (our own SQL; values are parameters)
-            "JOIN publishing_post p ON p.id = e.post_id "
-            f"WHERE {match_sql} AND {where} ORDER BY {rank_sql}, e.id DESC LIMIT %s"
+            "SELECT id, source, object_id, anchor FROM ("  # noqa: S608  (our own SQL; values are parameters)
+            f"SELECT e.id, e.source, e.object_id, e.anchor, {rank_sql} AS score "
+            f"FROM search_entry e {join_sql} JOIN publishing_post p ON p.id = e.post_id "
+            f"WHERE {match_sql} AND {where} ORDER BY {self.newest_first} LIMIT %s"
+            ") ranked ORDER BY score, id DESC LIMIT %s"
         )
         with connection.cursor() as cursor:
-            params: list[Any] = [*match_params, *where_params, *rank_params, limit]
+            params: list[Any] = [*rank_params, *match_params, *where_params, RANKED, limit]
             cursor.execute(sql, params)
             return [tuple(row) for row in cursor.fetchall()]
 
+    # The order of the engine's own index that walks matches newest first.
+    newest_first = "e.id DESC"
+
     def match(self, query: Query) -> tuple[str, str, list[object], str, list[object]]:
-        """The full-text match: (JOIN, WHERE clause, its parameters, ORDER BY expression,
-        its parameters)."""
+        """The full-text match: (JOIN, WHERE clause, its parameters, a score that is lower
+        for a better match, its parameters)."""
         raise NotImplementedError
 
     @staticmethod

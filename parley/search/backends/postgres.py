@@ -26,6 +26,6 @@ class PostgresBackend(Backend):
             "",
             "e.folded_vector @@ to_tsquery('simple', %s)",
             [expression],
-            "ts_rank(e.folded_vector, to_tsquery('simple', %s)) DESC",
+            "-ts_rank(e.folded_vector, to_tsquery('simple', %s))",
             [expression],
         )
