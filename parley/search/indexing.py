@@ -308,6 +308,7 @@ def rebuild(batch_size: int = 500) -> Iterator[int]:
         done += len(ids)
         last = ids[-1]
         yield done
+    backend().optimize()
 
 
 def total() -> int:

@@ -25,3 +25,20 @@ def test_reindex_rebuilds_what_was_lost_and_leaves_out_the_hidden(commented, fou
 def test_reindex_refuses_a_batch_size_below_one(db):
     with pytest.raises(CommandError, match="at least 1"):
         call_command("reindex", "--batch-size", "0", stdout=StringIO(), stderr=StringIO())
+
+
+def test_sqlite_merges_index_segments_eight_at_a_time_and_a_rebuild_leaves_one(commented):
+    from django.db import connection
+
+    from parley.search import indexing
+
+    if connection.vendor != "sqlite":
+        pytest.skip("FTS5's merge settings are SQLite's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT v FROM search_fts_config WHERE k = 'automerge'")
+        assert cursor.fetchone() == (8,)
+    list(indexing.rebuild())
+    with connection.cursor() as cursor:
+        # One segment: the structure record lists it, and every term is in its one index.
+        cursor.execute("SELECT count(DISTINCT segid) FROM search_fts_idx")
+        assert cursor.fetchone() == (1,)

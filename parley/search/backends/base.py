@@ -7,6 +7,7 @@ answers query() with the ids of the best matching entries, filters applied in SQ
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +21,20 @@ from parley.search.query import Query
 
 # How many of a query's newest matches are ranked (see Backend.query).
 RANKED = 2000
+
+
+# The columns an INSERT writes (all but the id), in order.
+_FIELDS = [f for f in Entry._meta.concrete_fields if not f.primary_key]
+
+
+@functools.cache
+def _insert_sql(vendor: str, rows: int) -> str:
+    """INSERT of `rows` entries (written once per database and row count)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in _FIELDS)
+    row = "(" + ", ".join(["%s"] * len(_FIELDS)) + ")"
+    table = quote(Entry._meta.db_table)
+    return f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * rows)}"  # noqa: S608  (our table and columns)
 
 
 @dataclass(frozen=True)
@@ -49,16 +64,13 @@ class Backend:
         ORM's bulk_create costs more than the statement on the posting path."""
         if not entries:
             return
-        fields = [f for f in Entry._meta.concrete_fields if not f.primary_key]
-        columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
         values = [
-            f.get_db_prep_save(getattr(e, f.attname), connection) for e in entries for f in fields
+            field.get_db_prep_save(getattr(entry, field.attname), connection)
+            for entry in entries
+            for field in _FIELDS
         ]
-        table = connection.ops.quote_name(Entry._meta.db_table)
-        sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(entries))}"  # noqa: S608  (our table and columns)
         with connection.cursor() as cursor:
-            cursor.execute(sql, values)
+            cursor.execute(_insert_sql(connection.vendor, len(entries)), values)
 
     def remove(self, source: str, object_ids: Sequence[int]) -> None:
         """Take out every entry of these objects, found through the column indexed for each
@@ -81,6 +93,9 @@ class Backend:
 
     def clear(self) -> None:
         Entry.objects.all().delete()
+
+    def optimize(self) -> None:
+        """After a rebuild: leave the full-text index as compact as the engine can."""
 
     # -- reading ------------------------------------------------------------------------------
 
