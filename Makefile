@@ -70,9 +70,11 @@ lint: install
 	$(BIN)/lint-imports
 
 # Two test processes on two cores: each embeds and translates on one thread, or the native
-# engines' threads (one per core in each process) fight for the same cores.
+# engines' threads (one per core in each process) fight for the same cores. Work stealing:
+# the process that finishes its share first takes tests from the other's, so a slow test
+# near the end (a bench's quick run, a server test) does not leave one core idle.
 test: install browser-deps lint
-	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (CI runs both).
 test-postgres:
