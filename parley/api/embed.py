@@ -32,9 +32,7 @@ class ThreadIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     url: str = Field(description=URL_HELP + " Its host must be the Origin's.")
-    title: str = Field(
-        "", description=f"The page's title; cut to {MAX_TITLE_LENGTH} characters."
-    )
+    title: str = Field("", description=f"The page's title; cut to {MAX_TITLE_LENGTH} characters.")
     id: str = Field(
         "",
         description=f"The page's data-parley-id (at most {MAX_IDENTIFIER_LENGTH} characters).",

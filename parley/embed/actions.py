@@ -22,8 +22,13 @@ def key_of(url: str, *, field: str = "url") -> str:
         raise Invalid(str(error), field=field, code="bad_url") from error
 
 
+def _printable(text: str) -> str:
+    """Control characters (a NUL among them, which PostgreSQL cannot store) as spaces."""
+    return "".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in text)
+
+
 def _checked_identifier(identifier: str) -> str:
-    identifier = identifier.strip()
+    identifier = _printable(identifier).strip()
     if len(identifier) > MAX_IDENTIFIER_LENGTH:
         raise Invalid(
             _("The data-parley-id is %(n)s characters long; at most %(max)s are taken.")
@@ -52,7 +57,7 @@ def find_page(site: Site, *, url: str, identifier: str = "") -> EmbeddedPage | N
 
 def page_title(title: str, fallback: str) -> str:
     """The title as given, its whitespace collapsed, cut to MAX_TITLE_LENGTH characters."""
-    text = " ".join(title.split()) or fallback
+    text = " ".join(_printable(title).split()) or fallback
     if len(text) > MAX_TITLE_LENGTH:
         text = text[: MAX_TITLE_LENGTH - 1].rstrip() + "…"
     return text

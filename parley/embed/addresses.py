@@ -35,8 +35,7 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 def is_tracking(name: str) -> bool:
     lowered = name.lower()
     return any(
-        lowered.startswith(p[:-1]) if p.endswith("*") else lowered == p
-        for p in TRACKING_PARAMETERS
+        lowered.startswith(p[:-1]) if p.endswith("*") else lowered == p for p in TRACKING_PARAMETERS
     )
 
 
@@ -58,6 +57,8 @@ def _parts(url: str):
         raise ValueError(
             f"The address is {len(url):,} characters long; at most {MAX_URL_LENGTH:,} are taken."
         )
+    if any(ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF for c in url.strip()):
+        raise ValueError("The address holds a control character: send it as the browser shows it.")
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -137,15 +138,13 @@ def _canonical_origin(text: str, shown: str, *, wildcard: bool) -> str:
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS or not parts.hostname:
         raise ValueError(
-            f"“{shown}” is not an origin: write scheme://host[:port], "
-            "such as https://example.org."
+            f"“{shown}” is not an origin: write scheme://host[:port], such as https://example.org."
         )
     if parts.username is not None or parts.password is not None:
         raise ValueError(f"“{shown}”: an origin holds no user name or password.")
     if parts.path not in ("", "/") or parts.query or parts.fragment or text.endswith("?"):
         raise ValueError(
-            f"“{shown}”: an origin has no path, query or fragment; "
-            "write only scheme://host[:port]."
+            f"“{shown}”: an origin has no path, query or fragment; write only scheme://host[:port]."
         )
     host = idna_host(parts.hostname)
     netloc = _netloc(scheme, host, port)

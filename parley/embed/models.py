@@ -128,7 +128,9 @@ class EmbeddedPage(models.Model):
     class Meta:
         verbose_name = _("embedded page")
         constraints = [
-            models.UniqueConstraint(fields=["site", "key_digest"], name="embedded_page_key_per_site"),
+            models.UniqueConstraint(
+                fields=["site", "key_digest"], name="embedded_page_key_per_site"
+            ),
             models.UniqueConstraint(
                 fields=["site", "identifier"],
                 condition=~models.Q(identifier=""),

@@ -93,6 +93,10 @@ def test_one_page_reached_many_ways_has_one_key():
         ("https://user@example.org/a", "user name or password"),
         ("https:///a", "no host name"),
         ("https://example.org:99999/a", "not a valid web address"),
+        ("https://example.org/a\x00b", "control character"),
+        ("https://example.org/a\nb", "control character"),
+        ("https://example.org/\udcff", "control character"),
+        ("https://" + "a" * 64 + ".example/", "not a valid host name"),
     ],
 )
 def test_addresses_that_are_no_web_page_are_refused_with_a_sentence(url, sentence):
