@@ -41,8 +41,8 @@ class EmbeddedPageAdmin(admin.ModelAdmin):
     list_display = ["title", "url", "site", "identifier", "created_at"]
     list_filter = ["site"]
     search_fields = ["title", "url", "identifier"]
-    fields = ["site", "key", "url", "title", "identifier", "post", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ("site", "key", "url", "title", "identifier", "post", "created_at")
+    fields = readonly_fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # made by the widget's first request, never by hand

@@ -88,3 +88,17 @@ def test_the_secret_cannot_be_typed_in(admin_client):
     response = admin_client.post(ADD, _form(sso_secret="chosen-by-hand"))
     assert response.status_code == 302
     assert Site.objects.get().sso_secret != "chosen-by-hand"
+
+
+def test_embedded_pages_are_listed_and_never_added_by_hand(admin_client, client):
+    site = Site.objects.create(name="The blog", allowed_origins="https://blog.example.org")
+    response = client.post(
+        "/api/v1/embed/thread",
+        {"url": "https://blog.example.org/hello/", "title": "Hello"},
+        content_type="application/json",
+        HTTP_ORIGIN="https://blog.example.org",
+    )
+    assert response.status_code == 201
+    listing = admin_client.get(f"/admin/embed/embeddedpage/?site__id__exact={site.pk}")
+    assert "https://blog.example.org/hello/" in listing.content.decode()
+    assert admin_client.get("/admin/embed/embeddedpage/add/").status_code == 403
