@@ -16,6 +16,7 @@ from parley.api.schemas import ErrorOut
 from parley.embed import actions, cors, sites
 from parley.embed.addresses import MAX_URL_LENGTH
 from parley.embed.models import MAX_IDENTIFIER_LENGTH, MAX_TITLE_LENGTH, EmbeddedPage
+from parley.lib.clients import client_key
 from parley.lib.errors import NotFound, UnsupportedMediaType
 
 router = Router(tags=["embed"])
@@ -92,12 +93,21 @@ def get_thread(request: HttpRequest, params: Query[ThreadParams]):
 
 @router.post(
     "/embed/thread",
-    response={200: ThreadOut, 201: ThreadOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    response={
+        200: ThreadOut,
+        201: ThreadOut,
+        400: ErrorOut,
+        403: ErrorOut,
+        409: ErrorOut,
+        415: ErrorOut,
+        429: ErrorOut,
+    },
 )
 @decorate_view(cors.for_sites)
 def open_thread(request: HttpRequest, payload: ThreadIn):
     """The page's thread, made with its post on the first call (201), else the one made
-    before (200). Only for a page on the Origin's own host."""
+    before (200). Only for a page on the Origin's own host; 429 past
+    actions.NEW_PAGE_RATE new threads per client."""
     site = sites.require(request)
     if request.content_type != "application/json":
         raise UnsupportedMediaType(
@@ -106,7 +116,12 @@ def open_thread(request: HttpRequest, payload: ThreadIn):
     origin = sites.origin_of(request)
     assert origin is not None  # a site was found for it
     page, made = actions.open_page(
-        site, origin=origin, url=payload.url, title=payload.title, identifier=payload.id
+        site,
+        origin=origin,
+        client=client_key(request),
+        url=payload.url,
+        title=payload.title,
+        identifier=payload.id,
     )
     return Status(201 if made else 200, _out(page))
 

@@ -8,10 +8,14 @@ from django.utils.translation import gettext as _
 
 from parley.embed import addresses
 from parley.embed.models import MAX_IDENTIFIER_LENGTH, MAX_TITLE_LENGTH, EmbeddedPage, Site
+from parley.lib import ratelimit
 from parley.lib.errors import Conflict, Forbidden, Invalid
 from parley.publishing.actions import create_post
 
 MAX_COUNTED_URLS = 50
+# Threads one client may open in an hour: the Origin header proves nothing outside a
+# browser, so this is what bounds the posts a script can make for a site's host.
+NEW_PAGE_RATE = (30, 3600)
 
 
 def key_of(url: str, *, field: str = "url") -> str:
@@ -64,12 +68,12 @@ def page_title(title: str, fallback: str) -> str:
 
 
 def open_page(
-    site: Site, *, origin: str, url: str, title: str, identifier: str = ""
+    site: Site, *, origin: str, client: str, url: str, title: str, identifier: str = ""
 ) -> tuple[EmbeddedPage, bool]:
     """The page's thread, made with its Post on the first call; (page, made now).
 
     Idempotent: a second call, or one racing this one, answers the same page. A page can
-    only be opened from its own host's origin.
+    only be opened from its own host's origin; a client opens at most NEW_PAGE_RATE.
     """
     key = key_of(url)
     identifier = _checked_identifier(identifier)
@@ -87,6 +91,9 @@ def open_page(
     existing = _existing(site, key, identifier)
     if existing is not None:
         return existing, False
+    ratelimit.enforce(
+        "embed_page", client, [NEW_PAGE_RATE], what=_("new threads for pages from your address")
+    )
     try:
         with transaction.atomic():
             seed = f"id:{identifier}" if identifier else key

@@ -203,3 +203,22 @@ def test_a_lone_surrogate_in_json_is_400(client, blog):
     # JSON can carry one ("\udcff"); no page's address holds one.
     response = open_thread(client, {"url": f"{BLOG}/\udcff", "title": "Hi"})
     _error(response, 400, "half of a UTF-16 surrogate pair")
+
+
+def test_a_client_opens_at_most_the_rate_of_new_threads(client, blog, monkeypatch):
+    from parley.embed import actions
+
+    assert actions.NEW_PAGE_RATE == (30, 3600)
+    monkeypatch.setattr(actions, "NEW_PAGE_RATE", (2, 3600))
+    for n in range(2):
+        assert open_thread(client, {"url": f"{BLOG}/{n}/", "title": "Hi"}).status_code == 201
+    # Pages already made still answer; a third new one waits.
+    assert open_thread(client, {"url": f"{BLOG}/0/", "title": "Hi"}).status_code == 200
+    refused = open_thread(client, {"url": f"{BLOG}/2/", "title": "Hi"})
+    data = _error(
+        refused, 429, "Too many new threads for pages from your address (at most 2 in 1 hour)"
+    )
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    assert refused["Access-Control-Allow-Origin"] == BLOG
+    assert data["retry_after"] == int(refused["Retry-After"])
+    assert EmbeddedPage.objects.count() == 2
