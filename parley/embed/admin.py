@@ -15,6 +15,11 @@ class SiteAdmin(admin.ModelAdmin):
     readonly_fields = ["sso_secret", "created_at"]
     actions = ["regenerate_secrets"]
 
+    def get_fields(self, request: HttpRequest, obj: Site | None = None):
+        if obj is None:  # the secret is made when the site is saved, and shown then
+            return ["name", "allowed_origins", "language", "hold_for_review"]
+        return super().get_fields(request, obj)
+
     @admin.display(description=_("allowed origins"))
     def origins_shown(self, site: Site) -> str:
         return ", ".join(site.origins)

@@ -88,9 +88,10 @@ class Site(models.Model):
     def clean(self) -> None:
         # Stored in canonical form, so a request's Origin is found by a plain comparison.
         try:
-            self.allowed_origins = "\n".join(origins_in(self.allowed_origins))
-        except ValidationError as error:
-            raise ValidationError({"allowed_origins": error}) from error
+            origins = origins_in(self.allowed_origins)
+        except ValidationError:
+            return  # the field's validator says why, once
+        self.allowed_origins = "\n".join(origins)
 
     @property
     def origins(self) -> list[str]:
