@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "parley.ratelimits",
     "parley.realtime",
     "parley.search",
+    "parley.embed",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from parley.api.embed import router as embed_router
 from parley.api.parser import BodyParser
 from parley.api.people import router as people_router
 from parley.api.search import router as search_router
@@ -98,6 +99,7 @@ api = ParleyAPI(
 api.add_router("/", router)
 api.add_router("/", search_router)
 api.add_router("/", people_router)
+api.add_router("/", embed_router)
 
 
 def _error(status: int, code: str, message: str, **extra) -> JsonResponse:

@@ -1,0 +1,1 @@
+"""Sites that embed Parley's comments, and the pages of theirs that have a thread."""
