@@ -384,7 +384,7 @@ class Bench:
         self.salt = 0
         self.latency_posts = 20 if self.quick else 100
         self.pace = args.pace if args.pace is not None else 0.1 if self.quick else PACE
-        self.rate_seconds = 1.5 if self.quick else 5.0
+        self.rate_seconds = 0.5 if self.quick else 5.0
         self.grace = 1.5 if self.quick else 3.0
         self.threads_needed = max(args.spread)
 
