@@ -84,6 +84,7 @@ from bench.common.client import (  # noqa: E402
 from bench.common.content import post_bodies  # noqa: E402
 from bench.common.machine import (  # noqa: E402
     Monitor,
+    add_wait_quiet,
     find_process,
     tree_cpu_seconds,
     tree_rss_mb,
@@ -957,7 +958,7 @@ def main() -> int:
         help="PARLEY_LIVE_ROUND_MS for the servers (default: Parley's own)",
     )
     parser.add_argument("--keep", action="store_true")
-    parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="SECONDS")
+    add_wait_quiet(parser)
     parser.add_argument("--seed", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.seed is not None:

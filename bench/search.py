@@ -51,8 +51,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.common import content  # noqa: E402
+from bench.common.client import pct  # noqa: E402
 from bench.common.env import pin, use_fresh_sqlite  # noqa: E402
-from bench.common.machine import wait_for_quiet  # noqa: E402
+from bench.common.machine import add_wait_quiet, wait_for_quiet  # noqa: E402
 
 SEED = 20261201
 POSTS = 50
@@ -134,18 +135,13 @@ KINDS: dict[str, list[tuple[str, dict[str, str]]]] = {
 
 
 def ms_stats(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    if not ordered:
+    if not values:
         return {"n": 0, "p50": 0.0, "p99": 0.0, "max": 0.0}
-
-    def at(share: float) -> float:
-        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
     return {
-        "n": len(ordered),
-        "p50": round(statistics.median(ordered), 2),
-        "p99": round(at(0.99), 2),
-        "max": round(ordered[-1], 2),
+        "n": len(values),
+        "p50": round(statistics.median(values), 2),
+        "p99": round(pct(values, 0.99), 2),
+        "max": round(max(values), 2),
     }
 
 
@@ -673,13 +669,7 @@ def main() -> int:
         action="store_true",
         help=f"run on the PostgreSQL server of DATABASE_URL (a fresh database {PG_DATABASE})",
     )
-    parser.add_argument(
-        "--wait-quiet",
-        type=float,
-        default=0,
-        metavar="SECONDS",
-        help="first wait (up to SECONDS) for other processes to leave the CPU",
-    )
+    add_wait_quiet(parser)
     args = parser.parse_args()
     count = args.comments or (5_000 if args.quick else 100_000)
     if count < 100:

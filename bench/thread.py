@@ -72,7 +72,7 @@ from bench.common.isso import (  # noqa: E402
     ensure_isso_venv,
     isso_json_limit,
 )
-from bench.common.machine import Monitor, wait_for_quiet  # noqa: E402
+from bench.common.machine import Monitor, add_wait_quiet, wait_for_quiet  # noqa: E402
 from bench.common.servers import Server  # noqa: E402
 
 TARGETS = {
@@ -769,13 +769,7 @@ def main() -> int:
     parser.add_argument("--sizes", help="comma-separated thread sizes (default 100,1000,10000)")
     parser.add_argument("--servers", default="isso,parley", help="isso,parley (either alone)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    parser.add_argument(
-        "--wait-quiet",
-        type=float,
-        default=0,
-        metavar="SECONDS",
-        help="first wait up to SECONDS for other processes to leave the CPU (under 15%% busy)",
-    )
+    add_wait_quiet(parser)
     args = parser.parse_args()
     args.sizes = (
         [int(s) for s in args.sizes.split(",")]

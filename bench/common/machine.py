@@ -198,3 +198,14 @@ class Monitor:
 
 if __name__ == "__main__":
     sampler_main(int(sys.argv[1]), sys.argv[2])
+
+
+def add_wait_quiet(parser) -> None:
+    """The `--wait-quiet SECONDS` option every bench that publishes figures takes."""
+    parser.add_argument(
+        "--wait-quiet",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="first wait up to SECONDS for other processes to leave the CPU (under 15%% busy)",
+    )

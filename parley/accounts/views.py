@@ -5,7 +5,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -13,6 +12,7 @@ from parley.accounts.forms import AccountForm, LoginForm, SignupForm
 from parley.lib import ratelimit
 from parley.lib.clients import client_key
 from parley.lib.errors import TooManyRequests
+from parley.lib.redirects import next_address
 
 
 def _refused(response: HttpResponse, retry_after: int | None) -> HttpResponse:
@@ -63,12 +63,7 @@ def signup(request):
         messages.success(
             request, _("Welcome, %(name)s. You are logged in.") % {"name": user.public_name}
         )
-        target = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            target = "home"
-        return redirect(target)
+        return redirect(next_address(request, "home"))
     response = render(
         request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200
     )

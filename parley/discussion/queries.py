@@ -100,6 +100,30 @@ def position(
     return rows.filter(Q(key__lt=key) | same_root).count()
 
 
+def _whole_tree(comment: Comment, also: frozenset[int]) -> list[Comment]:
+    """The visible comments of the comment's top-level tree, in the order written (one
+    indexed query)."""
+    root_id = comment.root_id or comment.pk
+    return list(
+        _shown(also)
+        .filter(Q(pk=root_id) | Q(root_id=root_id))
+        .annotate(parent_name=F("parent__author_name"))
+        .select_related("author")
+        .order_by("id")
+    )
+
+
+def _branch(rows: list[Comment], comment_id: int) -> list[Comment]:
+    """The comment and every reply below it, of a tree's rows in the order written."""
+    keep = {comment_id}
+    out: list[Comment] = []
+    for row in rows:
+        if row.pk == comment_id or row.parent_id in keep:
+            keep.add(row.pk)
+            out.append(row)
+    return out
+
+
 def subtree(
     comment: Comment, *, also: frozenset[int] = frozenset(), sort: str = DEFAULT_SORT
 ) -> list[Comment]:
@@ -107,20 +131,7 @@ def subtree(
 
     With sort "best" the replies to each comment come best first (by their stored
     `best_score`, then in the order written); every other sort keeps the order written."""
-    root_id = comment.root_id or comment.pk
-    rows = list(
-        _shown(also)
-        .filter(Q(pk=root_id) | Q(root_id=root_id))
-        .annotate(parent_name=F("parent__author_name"))
-        .select_related("author")
-        .order_by("id")
-    )
-    keep = {comment.pk}
-    out: list[Comment] = []
-    for row in rows:
-        if row.pk == comment.pk or row.parent_id in keep:
-            keep.add(row.pk)
-            out.append(row)
+    out = _branch(_whole_tree(comment, also), comment.pk)
     if sort == "best":
         # tree.build keeps siblings in list order, and finds each reply's parent by id.
         out[1:] = sorted(out[1:], key=lambda row: (-row.best_score, row.pk))
@@ -131,12 +142,7 @@ def in_context(
     comment: Comment, parent: Comment | None, *, also: frozenset[int] = frozenset()
 ) -> list[Comment]:
     """The comment it answers (when given), then the comment and every reply below it, in
-    display order: one query, the parent's subtree trimmed to the comment's branch."""
-    rows = subtree(parent if parent is not None else comment, also=also)
-    kept = [row for row in rows if parent is not None and row.pk == parent.pk]
-    branch = {comment.pk}
-    for row in rows:
-        if row.pk == comment.pk or row.parent_id in branch:
-            branch.add(row.pk)
-            kept.append(row)
-    return kept
+    display order: one query, the comment's tree, of which the parent is part."""
+    rows = _whole_tree(comment, also)
+    above = [row for row in rows if parent is not None and row.pk == parent.pk]
+    return above + _branch(rows, comment.pk)

@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -19,6 +18,7 @@ from parley.discussion.models import Comment
 from parley.lib import languages
 from parley.lib.clients import client_ip, client_key
 from parley.lib.errors import ActionError, Invalid, NotFound
+from parley.lib.redirects import next_address
 from parley.moderation import actions, bans, flags, people, queue, reasons
 from parley.moderation.models import Ban, ClassifierVersion, Decision, Flag, WordList
 from parley.publishing.models import Post
@@ -49,15 +49,6 @@ def _me(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
-
-
-def _back(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 @require_safe
@@ -142,7 +133,7 @@ def decide(request: HttpRequest) -> HttpResponse:
     ids = request.POST.getlist("comment")
     if not ids:
         messages.error(request, _("Select at least one comment."))
-        return HttpResponseRedirect(_back(request, reverse("moderation-queue")))
+        return HttpResponseRedirect(next_address(request, reverse("moderation-queue")))
     try:
         actions.check_at_once(len(ids))
         wanted = [(raw, request.POST.get(f"expected-{raw}", "")) for raw in ids]
@@ -179,7 +170,7 @@ def decide(request: HttpRequest) -> HttpResponse:
         )
     for message in problems:
         messages.error(request, message)
-    return HttpResponseRedirect(_back(request, reverse("moderation-queue")))
+    return HttpResponseRedirect(next_address(request, reverse("moderation-queue")))
 
 
 SHOWN_AT_MOST = 10  # messages of one kind after a bulk decision; the rest are counted

@@ -236,7 +236,7 @@ def index_new_comments(comments: list[Comment]) -> None:
     one INSERT and no read."""
     names = {c.author.pk: c.author.public_name for c in comments if c.author is not None}
     post_ids = {c.thread_id: c.thread.post_id for c in comments}
-    backend().insert(comment_entries(comments, post_ids, names, translated={}))
+    backend().index(comment_entries(comments, post_ids, names, translated={}))
 
 
 _UNSEARCHED = frozenset({VOTED, FLAGGED})

@@ -10,23 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parley.discussion import access, follows
 from parley.lib.errors import NotFound
+from parley.lib.redirects import next_address
 
 STATES = (follows.FOLLOWING, follows.STOPPED)
-
-
-def _back(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 @require_POST
@@ -36,7 +27,7 @@ def follow_thread(request: HttpRequest, thread_id: int) -> HttpResponse:
         thread = access.access_thread(thread_id, with_post=True)
     except NotFound as error:
         raise Http404(error.message) from None
-    back = _back(request, thread.post.get_absolute_url() + "#comments")
+    back = next_address(request, thread.post.get_absolute_url() + "#comments")
     if not request.user.is_authenticated:
         # Guests follow nothing: they may log in and come back to the discussion.
         return redirect_to_login(thread.post.get_absolute_url() + "#comments")

@@ -17,7 +17,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,6 +28,7 @@ from parley.language import reader, translations
 from parley.lib import memo
 from parley.lib.clients import client_ip, client_key
 from parley.lib.errors import ActionError, Invalid, NotFound
+from parley.lib.redirects import next_address
 from parley.moderation import held
 from parley.publishing.models import SourceDocument
 from parley.publishing.render import passages
@@ -609,11 +609,7 @@ def comment_history(request: HttpRequest, comment_id: int) -> HttpResponse:
 def reader_language(request: HttpRequest) -> HttpResponse:
     """The language picker: remember the reader's language (and save it on their account)."""
     language = request.POST.get("language", "")
-    target = request.POST.get("next", "") or "/"
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
+    target = next_address(request, "/")
     if language not in reader.offered():
         return render(
             request,

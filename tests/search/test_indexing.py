@@ -177,7 +177,7 @@ def test_a_failed_insert_leaves_the_comment_posted_on_every_database(
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO search_entry (id) VALUES (NULL)")
 
-    monkeypatch.setattr(Backend, "insert", refused)
+    monkeypatch.setattr(Backend, "index", refused)
     thread = create_post(slug="refused", title="Refused", author=editor).thread
     comment = post_as(thread, "Guest", "Committed all the same.")
     assert Comment.objects.filter(pk=comment.pk).exists()

@@ -27,7 +27,11 @@ RANKED = 2000
 _FIELDS = [f for f in Entry._meta.concrete_fields if not f.primary_key]
 
 
-@functools.cache
+# Entries per INSERT statement (15 parameters each, within both engines' limits).
+INSERT_BATCH = 500
+
+
+@functools.lru_cache(maxsize=64)
 def _insert_sql(vendor: str, rows: int) -> str:
     """INSERT of `rows` entries (written once per database and row count)."""
     quote = connection.ops.quote_name
@@ -57,20 +61,18 @@ class Backend:
     # -- writing (the same on every database: the index follows the table) --------------------
 
     def index(self, entries: Iterable[Entry]) -> None:
-        Entry.objects.bulk_create(list(entries), batch_size=500)
-
-    def insert(self, entries: Sequence[Entry]) -> None:
-        """index() in one plain INSERT, for the few entries of a comment just posted: the
-        ORM's bulk_create costs more than the statement on the posting path."""
-        if not entries:
-            return
-        values = [
-            field.get_db_prep_save(getattr(entry, field.attname), connection)
-            for entry in entries
-            for field in _FIELDS
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(_insert_sql(connection.vendor, len(entries)), values)
+        """Enter entries, INSERT_BATCH rows to a plain INSERT statement: the ORM's bulk_create
+        costs more than the statement on the posting path, where a comment has one entry."""
+        rows = list(entries)
+        for start in range(0, len(rows), INSERT_BATCH):
+            batch = rows[start : start + INSERT_BATCH]
+            values = [
+                field.get_db_prep_save(getattr(entry, field.attname), connection)
+                for entry in batch
+                for field in _FIELDS
+            ]
+            with connection.cursor() as cursor:
+                cursor.execute(_insert_sql(connection.vendor, len(batch)), values)
 
     def remove(self, source: str, object_ids: Sequence[int]) -> None:
         """Take out every entry of these objects, found through the column indexed for each
