@@ -1,6 +1,6 @@
 """A page's canonical key from its address, and the origins a site may embed from.
 
-Pure functions: the same page reached through `HTTPS://Example.org:443/a?utm_source=x#top`
+Pure functions (their sentences translated): the same page reached through `HTTPS://Example.org:443/a?utm_source=x#top`
 and `https://example.org/a` has one key, so it has one thread.
 """
 
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+from django.utils.translation import gettext as _
 
 # The longest page address taken (browsers accept longer ones; no page worth a thread needs it).
 MAX_URL_LENGTH = 2000
@@ -43,34 +45,38 @@ def idna_host(host: str) -> str:
     """The host in lower case, a name's labels in their ASCII (IDNA) form."""
     host = host.lower().rstrip(".")
     if not host:
-        raise ValueError("The address has no host name.")
+        raise ValueError(_("The address has no host name."))
     if ":" in host:  # an IPv6 address stays as written
         return host
     try:
         return host.encode("idna").decode("ascii")
     except UnicodeError as error:
-        raise ValueError(f"“{host}” is not a valid host name.") from error
+        raise ValueError(_("“%(host)s” is not a valid host name.") % {"host": host}) from error
 
 
 def _parts(url: str):
     if len(url) > MAX_URL_LENGTH:
         raise ValueError(
-            f"The address is {len(url):,} characters long; at most {MAX_URL_LENGTH:,} are taken."
+            _("The address is %(n)s characters long; at most %(max)s are taken.")
+            % {"n": f"{len(url):,}", "max": f"{MAX_URL_LENGTH:,}"}
         )
     if any(ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF for c in url.strip()):
-        raise ValueError("The address holds a control character: send it as the browser shows it.")
+        raise ValueError(
+            _("The address holds a control character: send it as the browser shows it.")
+        )
     try:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError as error:
-        raise ValueError(f"“{url[:100]}” is not a valid web address.") from error
+        raise ValueError(_("“%(url)s” is not a valid web address.") % {"url": url[:100]}) from error
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
         raise ValueError(
-            f"“{url[:100]}” is not a web page address: it must start with http:// or https://."
+            _("“%(url)s” is not a web page address: it must start with http:// or https://.")
+            % {"url": url[:100]}
         )
     if parts.username is not None or parts.password is not None:
-        raise ValueError("The address holds a user name or password: leave them out.")
+        raise ValueError(_("The address holds a user name or password: leave them out."))
     host = idna_host(parts.hostname or "")
     return scheme, host, port, parts
 
@@ -118,12 +124,13 @@ def canonical_origin(origin: str) -> str:
     elsewhere)."""
     text = origin.strip()
     if not text:
-        raise ValueError("An origin is empty.")
+        raise ValueError(_("An origin is empty."))
     if "*" in text:
         scheme, sep, rest = text.partition("://")
         if not sep or not rest.startswith("*.") or "*" in rest[2:]:
             raise ValueError(
-                f"“{text}”: a wildcard may only start the host, as in https://*.example.org."
+                _("“%(origin)s”: a wildcard may only start the host, as in https://*.example.org.")
+                % {"origin": text}
             )
         return _canonical_origin(f"{scheme}://{rest[2:]}", text, wildcard=True)
     return _canonical_origin(text, text, wildcard=False)
@@ -134,17 +141,27 @@ def _canonical_origin(text: str, shown: str, *, wildcard: bool) -> str:
         parts = urlsplit(text)
         port = parts.port
     except ValueError as error:
-        raise ValueError(f"“{shown}” is not an origin such as https://example.org.") from error
+        raise ValueError(
+            _("“%(origin)s” is not an origin such as https://example.org.") % {"origin": shown}
+        ) from error
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS or not parts.hostname:
         raise ValueError(
-            f"“{shown}” is not an origin: write scheme://host[:port], such as https://example.org."
+            _(
+                "“%(origin)s” is not an origin: write scheme://host[:port], such as https://example.org."
+            )
+            % {"origin": shown}
         )
     if parts.username is not None or parts.password is not None:
-        raise ValueError(f"“{shown}”: an origin holds no user name or password.")
+        raise ValueError(
+            _("“%(origin)s”: an origin holds no user name or password.") % {"origin": shown}
+        )
     if parts.path not in ("", "/") or parts.query or parts.fragment or text.endswith("?"):
         raise ValueError(
-            f"“{shown}”: an origin has no path, query or fragment; write only scheme://host[:port]."
+            _(
+                "“%(origin)s”: an origin has no path, query or fragment; write only scheme://host[:port]."
+            )
+            % {"origin": shown}
         )
     host = idna_host(parts.hostname)
     netloc = _netloc(scheme, host, port)
