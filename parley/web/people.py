@@ -7,8 +7,6 @@ button to stop, and its comments awaiting review.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from parley.discussion import follows, people
 from parley.lib.errors import NotFound
-from parley.web.templatetags.parley_tags import author_mark
+from parley.web.templatetags.parley_tags import mark_of
 
 # Comments per page of a profile, and how many followed threads and held comments the
 # account's own view lists (the latest ones).
@@ -53,7 +51,7 @@ def person(request: HttpRequest, id: int) -> HttpResponse:
     context = {
         "person": shown,
         # The same initials and colour as beside the account's comments.
-        "mark": author_mark(SimpleNamespace(author_name=shown.public_name, author_id=shown.pk)),
+        "mark": mark_of(shown.public_name, shown.pk),
         "record": record,
         "downvotes": settings.PARLEY_DOWNVOTES,
         "comments": page.comments,

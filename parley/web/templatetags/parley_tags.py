@@ -85,8 +85,13 @@ MARK_COLOURS = 12
 @register.filter
 def author_mark(comment) -> dict[str, object]:
     """The initials (at most two letters) and colour number of a comment's author."""
-    name = (comment.author_name or "").strip()
-    key = f"user:{comment.author_id}" if comment.author_id else f"name:{name.casefold()}"
+    return mark_of(comment.author_name or "", comment.author_id)
+
+
+def mark_of(name: str, account_id: int | None) -> dict[str, object]:
+    """An author's mark from their name and account (None for a guest)."""
+    name = name.strip()
+    key = f"user:{account_id}" if account_id else f"name:{name.casefold()}"
     digest = hashlib.blake2b(key.encode(), digest_size=4).digest()
     words = [word for word in re.split(r"[\W_]+", name) if word]
     initials = "".join(word[0] for word in words[:2]).upper() or "?"
