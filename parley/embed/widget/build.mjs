@@ -36,7 +36,7 @@ for (const name of ["embed", "count"]) {
     minify: true,
     format: "iife",
     target: ["es2020"],
-    charset: "utf8",
+    charset: "ascii", // whatever charset the host page declares
     legalComments: "none",
     plugins: [cssAsText],
     define: { PARLEY_VERSION: JSON.stringify(version.version || "0") },

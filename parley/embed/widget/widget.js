@@ -489,6 +489,12 @@ export class Widget {
     return this.t("error");
   }
 
+  // The reader's own variant of the catalog's language (en-GB dates for en-GB readers).
+  locale() {
+    const browser = navigator.language || "";
+    return browser.toLowerCase().startsWith(this.t.code) ? browser : this.t.code;
+  }
+
   languageName(code) {
     const offered = (this.answer.languages || []).find((l) => l.code === code);
     try {
@@ -525,7 +531,7 @@ export class Widget {
       h(
         "a",
         { class: "when", href: `#parley-comment-${comment.id}`, title: t("permalink") },
-        h("time", { datetime: comment.created_at, text: new Intl.DateTimeFormat(t.code, { dateStyle: "medium", timeStyle: "short" }).format(when) }),
+        h("time", { datetime: comment.created_at, text: new Intl.DateTimeFormat(this.locale(), { dateStyle: "medium", timeStyle: "short" }).format(when) }),
       ),
     );
     if (comment.edited_at && !deleted) meta.append(h("span", { class: "edited", text: t("edited") }));
