@@ -182,9 +182,7 @@ def test_the_browser_sends_no_parley_cookie_from_the_site_s_page(reader, host_si
     assert "cookie" not in third.value.all_headers()  # third party: blocked
 
 
-def test_the_widget_adds_one_global_and_nothing_to_the_page_s_styles(
-    reader, host_site, parley
-):
+def test_the_widget_adds_one_global_and_nothing_to_the_page_s_styles(reader, host_site, parley):
     origin, pages = host_site()
     blog(origin)
     pages["/hello/"] = snippet(parley)
@@ -200,9 +198,10 @@ def test_the_widget_adds_one_global_and_nothing_to_the_page_s_styles(
     assert page.evaluate("document.querySelectorAll('style, link[rel=stylesheet]').length") == 0
     assert widget.evaluate("el => el.shadowRoot.mode") == "open"
     assert page.evaluate("typeof Parley.mount + typeof Parley.destroy + typeof Parley.update")
-    assert page.evaluate("Parley.version") == json.loads((ROOT / "package.json").read_text())[
-        "version"
-    ]
+    assert (
+        page.evaluate("Parley.version")
+        == json.loads((ROOT / "package.json").read_text())["version"]
+    )
     marks = page.evaluate("performance.getEntriesByType('mark').map(m => m.name)")
     assert marks == ["parley:answer", "parley:render"]
     # The first render took two requests to Parley: the script and the thread.
@@ -294,9 +293,7 @@ def test_a_guest_comments_replies_quotes_and_edits_within_the_window(
     )
     expect(page.locator(f"#parley-comment-{first.pk}").get_by_role("button", name="Edit"))
     # Past the window, no more Edit.
-    Comment.objects.filter(pk=first.pk).update(
-        created_at=timezone.now() - timedelta(hours=1)
-    )
+    Comment.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(hours=1))
     page.reload()
     ready(page)
     expect(
@@ -305,9 +302,7 @@ def test_a_guest_comments_replies_quotes_and_edits_within_the_window(
     assert page.errors == []
 
 
-def test_the_reader_switches_language_and_reads_a_translation(
-    reader, host_site, parley, post_as
-):
+def test_the_reader_switches_language_and_reads_a_translation(reader, host_site, parley, post_as):
     origin, pages = host_site()
     site = blog(origin)
     thread = thread_of(site, origin)
@@ -338,9 +333,11 @@ def test_the_reader_switches_language_and_reads_a_translation(
 
 
 def sso_payload(secret: str, **identity) -> str:
-    data = {"exp": int(time.time()) + 3600, "nonce": hashlib.sha256(
-        str(time.time_ns()).encode()
-    ).hexdigest()[:16], **identity}
+    data = {
+        "exp": int(time.time()) + 3600,
+        "nonce": hashlib.sha256(str(time.time_ns()).encode()).hexdigest()[:16],
+        **identity,
+    }
     part = base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
     signature = hmac.new(secret.encode(), part.encode(), hashlib.sha256).hexdigest()
     return f"{part}.{signature}"

@@ -442,7 +442,13 @@ export class Widget {
   composeForm() {
     const { t } = this;
     const uid = Math.random().toString(36).slice(2, 8);
-    this.bodyField = h("textarea", { id: `parley-body-${uid}`, name: "body", required: true, rows: 5 });
+    this.bodyField = h("textarea", {
+      id: `parley-body-${uid}`,
+      name: "body",
+      required: true,
+      rows: 5,
+      "aria-describedby": `parley-body-${uid}-hint`,
+    });
     const fields = [];
     if (!this.signedInViewer()) {
       this.nameField = h("input", { id: `parley-name-${uid}`, name: "name", autocomplete: "name", required: true });
@@ -467,7 +473,13 @@ export class Widget {
       { class: "compose", novalidate: true, onsubmit: (e) => this.post(e) },
       h("h3", { text: t("writeTitle") }),
       this.replying,
-      h("label", { class: "field", for: this.bodyField.id }, t("body"), h("span", { class: "hint", text: t("bodyHint") }), this.bodyField),
+      h(
+        "div",
+        { class: "field" },
+        h("label", { for: this.bodyField.id, text: t("body") }),
+        h("span", { class: "hint", id: `${this.bodyField.id}-hint`, text: t("bodyHint") }),
+        this.bodyField,
+      ),
       fields,
       h("div", { class: "form-actions" }, this.submit, this.formStatus),
     );
@@ -610,7 +622,7 @@ export class Widget {
       {
         type: "button",
         class: "vote",
-        "aria-pressed": "false",
+        "aria-pressed": String(comment.my_vote === 1),
         "aria-label": `${t("useful")}: ${t("usefulCount", { n: comment.up_count })}`,
         onclick: () => this.vote(comment, vote),
       },
@@ -954,6 +966,7 @@ export class Widget {
       const mine = this.store.edits()[comment.id];
       const answer = await this.api.post(`/api/v1/comments/${comment.id}/vote`, { value: pressed ? 0 : 1 }, { headers: this.authHeaders(mine) });
       comment.up_count = answer.up_count;
+      comment.my_vote = answer.my_vote;
       button.setAttribute("aria-pressed", String(answer.my_vote === 1));
       button.lastChild.textContent = `${t("useful")} · ${answer.up_count}`;
       button.setAttribute("aria-label", `${t("useful")}: ${t("usefulCount", { n: answer.up_count })}`);
