@@ -365,6 +365,55 @@ def test_a_reader_signed_in_on_the_site_comments_as_themselves(
     assert page.errors == []
 
 
+def test_a_held_comment_is_shown_to_its_author_also_after_a_reload(
+    reader, host_site, parley, no_rate_limit
+):
+    origin, pages = host_site()
+    blog(origin, hold_for_review=True)
+    pages["/hello/"] = snippet(parley)
+    page = reader()
+    page.goto(origin + "/hello/")
+    ready(page)
+    page.get_by_label("Comment", exact=True).fill("Held until a moderator reads it, surely.")
+    page.get_by_label("Name").fill("Ana Lima")
+    page.get_by_role("button", name="Post comment").click()
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    node = page.locator(f"#parley-comment-{comment.pk}")
+    expect(node.locator(".badge.awaiting")).to_have_text("Awaiting review")
+    expect(page.get_by_role("heading", name="0 comments")).to_be_visible()
+
+    page.reload()
+    ready(page)
+    expect(node.locator(".badge.awaiting")).to_have_text("Awaiting review")
+    expect(node).to_contain_text("Held until a moderator reads it")
+    # Another reader does not see it.
+    other = reader()
+    other.goto(origin + "/hello/")
+    ready(other)
+    expect(other.locator(f"#parley-comment-{comment.pk}")).to_have_count(0)
+    assert page.errors == []
+
+
+def test_the_widget_loads_when_it_nears_the_screen_unless_told_otherwise(reader, host_site, parley):
+    origin, pages = host_site()
+    blog(origin)
+    spacer = '<div style="height: 5000px">A long post.</div>'
+    pages["/lazy/"] = snippet(parley, before=spacer).replace('data-parley-lazy="false"', "")
+    pages["/eager/"] = snippet(parley, before=spacer)
+    page = reader()
+    page.goto(origin + "/lazy/")
+    widget = page.locator("[data-parley-thread]")
+    expect(widget).to_have_attribute("data-parley-state", "loading")
+    page.wait_for_timeout(300)
+    assert page.evaluate("performance.getEntriesByName('parley:answer').length") == 0
+    page.mouse.wheel(0, 4600)
+    ready(page)
+    page.goto(origin + "/eager/")
+    ready(page)
+    assert page.errors == []
+
+
 # -- counts, and a page that may not use the comments --------------------------------------
 
 

@@ -1,6 +1,7 @@
 // count.js: every [data-parley-count] element (its value a page's address, else its own
 // href without the fragment) shows that page's comment count, 50 pages a request.
-import { catalogFor } from "./i18n.js";
+import { count as en } from "./locales/en.js";
+import { count as pt } from "./locales/pt.js";
 
 const script = document.currentScript || document.querySelector('script[src*="/count.js"]');
 const ORIGIN = new URL(script ? script.src : window.location.href).origin;
@@ -14,7 +15,12 @@ function addressOf(el) {
 }
 
 async function count() {
-  const t = catalogFor(document.documentElement.lang || navigator.language);
+  const language = document.documentElement.lang || navigator.language || "en";
+  const code = language.toLowerCase().startsWith("pt") ? "pt" : "en";
+  const plural = new Intl.PluralRules(code);
+  const number = new Intl.NumberFormat(code);
+  const forms = { en, pt }[code];
+  const words = (n) => (forms[plural.select(n)] || forms.other).replace("{n}", number.format(n));
   const byAddress = new Map();
   for (const el of document.querySelectorAll("[data-parley-count]")) {
     const address = addressOf(el);
@@ -31,7 +37,7 @@ async function count() {
       const answer = await response.json();
       if (!response.ok) throw new Error(answer.message);
       for (const [address, n] of Object.entries(answer.counts)) {
-        for (const el of byAddress.get(address) || []) el.textContent = t("count", { n });
+        for (const el of byAddress.get(address) || []) el.textContent = words(n);
       }
     } catch (error) {
       console.error("Parley: the comment counts could not be loaded.", error);

@@ -142,7 +142,12 @@ export class Widget {
       this.guessedLang = this.lang ? "" : (navigator.language || "").split("-")[0];
     }
     try {
-      const sso = this.options.sso ? this.signInWithSso(this.options.sso) : null;
+      // Reading does not wait on a refused sign-in: its sentence goes near the form.
+      const sso = this.options.sso
+        ? this.signInWithSso(this.options.sso).catch((error) => {
+            this.ssoError = this.messageOf(error);
+          })
+        : null;
       let answer;
       try {
         answer = await this.api.get(this.threadPath());
@@ -171,6 +176,7 @@ export class Widget {
         performance.mark("parley:render");
       }
       this.setState("ready");
+      if (this.ssoError) this.showStatus(this.ssoError, true);
       this.fetchHeld();
       this.askAgainForTranslations(0);
       this.openPermalink();
@@ -815,6 +821,12 @@ export class Widget {
       }
       this.showStatus(posted.status === "pending" ? posted.notice || t("awaitingNote") : t("posted"));
     } catch (error) {
+      if (error instanceof ApiError && error.code === "token_refused") {
+        this.signOutLocally();
+        await this.reload();
+        this.showStatus(error.message, true);
+        return;
+      }
       if (error instanceof ApiError && error.field) {
         const field = { body: this.bodyField, name: this.nameField }[error.field];
         if (field) field.setAttribute("aria-invalid", "true");

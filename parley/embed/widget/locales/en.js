@@ -1,7 +1,10 @@
 // Every sentence the widget shows, in English. A plural is {one, other}; {name} is replaced.
+// count.js needs only this one.
+export const count = { one: "{n} comment", other: "{n} comments" };
+
 export default {
   region: "Comments",
-  count: { one: "{n} comment", other: "{n} comments" },
+  count,
   loading: "Loading the comments…",
   empty: "No comments yet: be the first to write one.",
   closed: "This discussion is closed to new comments.",

@@ -1,7 +1,10 @@
 // Todas as frases do widget, em português. Um plural é {one, other}; {name} é substituído.
+// count.js needs only this one.
+export const count = { one: "{n} comentário", other: "{n} comentários" };
+
 export default {
   region: "Comentários",
-  count: { one: "{n} comentário", other: "{n} comentários" },
+  count,
   loading: "A carregar os comentários…",
   empty: "Ainda não há comentários: seja o primeiro a escrever.",
   closed: "Esta discussão está fechada a novos comentários.",
