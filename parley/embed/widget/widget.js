@@ -746,10 +746,18 @@ export class Widget {
   selection() {
     const selection = this.root.getSelection ? this.root.getSelection() : document.getSelection();
     if (!selection || selection.isCollapsed || !selection.rangeCount) return null;
-    let range = selection.getRangeAt(0);
-    if (selection.getComposedRanges && !this.root.getSelection) {
-      [range] = selection.getComposedRanges({ shadowRoots: [this.root] });
+    if (this.root.getSelection || !selection.getComposedRanges) return selection.getRangeAt(0);
+    // Browsers without ShadowRoot.getSelection: the range inside the shadow root, made live.
+    let composed;
+    try {
+      [composed] = selection.getComposedRanges({ shadowRoots: [this.root] });
+    } catch {
+      [composed] = selection.getComposedRanges(this.root);
     }
+    if (!composed) return null;
+    const range = document.createRange();
+    range.setStart(composed.startContainer, composed.startOffset);
+    range.setEnd(composed.endContainer, composed.endOffset);
     return range;
   }
 
