@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 import threading
 import time
 from datetime import timedelta
@@ -329,6 +330,39 @@ def test_the_reader_switches_language_and_reads_a_translation(reader, host_site,
     expect(node.locator(".body.translated")).to_be_hidden()
     note.get_by_role("button", name="Show translation").click()
     expect(node.locator(".body.translated")).to_be_visible()
+    assert page.errors == []
+
+
+def test_a_reader_signs_in_through_the_pop_up_comments_as_their_account_and_signs_out(
+    reader, host_site, parley, rosa, no_rate_limit
+):
+    origin, pages = host_site()
+    blog(origin)
+    pages["/hello/"] = snippet(parley)
+    page = reader()
+    page.goto(origin + "/hello/")
+    ready(page)
+    with page.expect_popup() as opened:
+        page.get_by_role("button", name="Sign in").click()
+    popup = opened.value
+    popup.wait_for_load_state()
+    popup.get_by_role("link", name=re.compile("log in", re.IGNORECASE)).first.click()
+    popup.get_by_label("User name").fill("rosa")
+    popup.get_by_label("Password").fill("rosa-pass-1234")
+    popup.locator("main").get_by_role("button", name="Log in").click()
+    with popup.expect_event("close"):
+        popup.get_by_role("button", name="Allow").click()
+    ready(page)
+    expect(page.get_by_text("Commenting as Rosa Lima")).to_be_visible()
+    expect(page.get_by_label("Name")).to_have_count(0)
+    page.get_by_label("Comment", exact=True).fill("Signed in from the blog's own page.")
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.locator(".comment").filter(has_text="Signed in from")).to_contain_text("Rosa Lima")
+    assert Comment.objects.get().author == rosa
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    assert page.evaluate(f"localStorage['parley:{parley}:session']") is None
     assert page.errors == []
 
 
