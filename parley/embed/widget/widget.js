@@ -359,7 +359,7 @@ export class Widget {
           h(
             "select",
             { class: "language", value: this.lang || answer.site.language || "", onchange: (e) => this.changeLanguage(e.target.value) },
-            answer.languages.map((l) => h("option", { value: l.code, lang: l.code, text: l.name })),
+            answer.languages.map((l) => h("option", { value: l.code, text: l.name })),
           ),
         ),
       );
