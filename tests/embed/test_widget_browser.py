@@ -16,7 +16,6 @@ import threading
 import time
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -83,28 +82,24 @@ def host_site():
 
 
 @pytest.fixture(scope="module")
-def third_party_browser():
-    """Chromium with third-party cookies blocked, as more and more readers' browsers are."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: run `make browser-deps`.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-dev-shm-usage",
-                "--test-third-party-cookie-phaseout",  # blocks third-party cookies
-            ],
-        )
-        yield instance
-        instance.close()
+def third_party_browser(browser):
+    """Chromium with third-party cookies blocked, as more and more readers' browsers are
+    (launched by the session's Playwright: one runs at a time)."""
+    instance = browser.browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-dev-shm-usage",
+            "--test-third-party-cookie-phaseout",  # blocks third-party cookies
+        ],
+    )
+    yield instance
+    instance.close()
 
 
 @pytest.fixture
