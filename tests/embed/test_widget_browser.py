@@ -18,6 +18,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -178,7 +179,9 @@ def test_the_browser_sends_no_parley_cookie_from_the_site_s_page(reader, host_si
     assert "cookie" not in third.value.all_headers()  # third party: blocked
 
 
-def test_the_widget_adds_one_global_and_nothing_to_the_page_s_styles(reader, host_site, parley):
+def test_the_widget_adds_one_global_and_nothing_to_the_page_s_styles(
+    reader, host_site, parley, post_as
+):
     origin, pages = host_site()
     blog(origin)
     pages["/hello/"] = snippet(parley)
@@ -207,6 +210,14 @@ def test_the_widget_adds_one_global_and_nothing_to_the_page_s_styles(reader, hos
         parley,
     )
     assert asked == ["/embed.js", "/api/v1/embed/thread"]
+    # A single-page site shows another page's thread in the same element.
+    other = thread_of(Site.objects.get(), origin, "/other/")
+    post_as(other, "Ana Lima", EN)
+    page.evaluate(
+        "url => Parley.update(document.querySelector('[data-parley-thread]'), {url})",
+        origin + "/other/",
+    )
+    expect(page.get_by_role("heading", name="1 comment")).to_be_visible()
     page.evaluate("Parley.destroy(document.querySelector('[data-parley-thread]'))")
     expect(widget).not_to_have_attribute("data-parley-state", "ready")
     assert page.errors == []
@@ -301,7 +312,7 @@ def test_the_reader_switches_language_and_reads_a_translation(reader, host_site,
     site = blog(origin)
     thread = thread_of(site, origin)
     portuguese = post_as(thread, "Rafael Costa", PT)
-    post_as(thread, "Ana Lima", EN)
+    english = post_as(thread, "Ana Lima", EN)
     assert translate_now("comment", portuguese.pk, "en") == "done"
     pages["/hello/"] = snippet(parley, attributes='data-parley-lang="pt"')
     page = reader(locale="pt-PT")
@@ -310,6 +321,14 @@ def test_the_reader_switches_language_and_reads_a_translation(reader, host_site,
     node = page.locator(f"#parley-comment-{portuguese.pk}")
     expect(node.locator(".body.original")).to_have_text(PT)
     expect(page.get_by_role("heading", name="2 comentários")).to_be_visible()
+    # The English one is being translated: the widget asks again until it comes.
+    other = page.locator(f"#parley-comment-{english.pk}")
+    expect(other.locator(".translation-note")).to_have_text("Escrito em inglês · a traduzir…")
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    expect(other.locator(".translation-note")).to_contain_text(
+        "Traduzido do inglês", timeout=20_000
+    )
+    expect(other.locator(".body.translated")).to_contain_text("ministro")
 
     page.get_by_label("Ler em").select_option("en")
     ready(page)
