@@ -22,10 +22,11 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from parley.discussion.models import Comment
+from parley.discussion.models import Comment, Vote
 from parley.embed.actions import open_page
 from parley.embed.models import EmbeddedPage, Site
 from parley.language.translations import translate_now
+from parley.moderation.models import Flag
 from tests.conftest import CHROMIUM, ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,6 +34,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PT = "O governo mentiu sobre a barragem e ninguém foi responsabilizado."
 EN = "The minister signed the letter two days before the meeting, not after it."
+WORDS = "letter minister crossing trucks customs noon Monday treaty border".split()
 
 
 class _Pages(BaseHTTPRequestHandler):
@@ -375,6 +377,62 @@ def test_a_reader_signs_in_through_the_pop_up_comments_as_their_account_and_sign
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     assert page.evaluate(f"localStorage['parley:{parley}:session']") is None
+    assert page.errors == []
+
+
+def test_a_reader_marks_a_comment_useful_and_flags_it(reader, host_site, parley, post_as):
+    origin, pages = host_site()
+    site = blog(origin)
+    comment = post_as(thread_of(site, origin), "Ana Lima", EN)
+    pages["/hello/"] = snippet(parley)
+    page = reader()
+    page.goto(origin + "/hello/")
+    ready(page)
+    node = page.locator(f"#parley-comment-{comment.pk}")
+    vote = node.get_by_role("button", name="Useful")
+    vote.click()
+    expect(vote).to_have_attribute("aria-pressed", "true")
+    expect(vote).to_contain_text("Useful · 1")
+    assert Vote.objects.get(comment=comment).value == 1
+
+    node.get_by_role("button", name="Flag").click()
+    node.get_by_label("Reason").select_option("offtopic")
+    node.get_by_label("Anything to add").fill("Not about the letter at all.")
+    node.get_by_role("button", name="Send to moderators").click()
+    expect(node.get_by_role("status")).to_have_text(
+        "Thank you: moderators will look at this comment."
+    )
+    flag = Flag.objects.get(comment=comment)
+    assert flag.reason == "offtopic"
+    assert page.errors == []
+
+
+def test_load_more_and_a_permalink_past_the_first_page(
+    reader, host_site, parley, post_as, no_rate_limit
+):
+    origin, pages = host_site()
+    site = blog(origin)
+    thread = thread_of(site, origin)
+    for n in range(56):
+        post_as(thread, f"Reader {n}", f"Comment {n}: " + " ".join(WORDS[n % 7 :] * 2))
+    published = list(Comment.objects.filter(status=Comment.Status.PUBLISHED).order_by("pk"))
+    assert len(published) > 50
+    pages["/hello/"] = snippet(parley)
+    page = reader()
+    page.goto(origin + "/hello/")
+    ready(page)
+    expect(page.get_by_role("heading", name=f"{len(published)} comments")).to_be_visible()
+    expect(page.locator("li.comment")).to_have_count(50)
+    page.get_by_role("button", name="Load more comments").click()
+    expect(page.locator("li.comment")).to_have_count(len(published))
+    expect(page.get_by_role("button", name="Load more comments")).to_have_count(0)
+
+    last = published[-1]
+    page.goto(f"{origin}/hello/#parley-comment-{last.pk}")
+    ready(page)
+    target = page.locator(f"#parley-comment-{last.pk}")
+    expect(target).to_have_class("comment d0 target")
+    expect(target).to_be_in_viewport()
     assert page.errors == []
 
 
