@@ -306,6 +306,12 @@ def test_a_guest_comments_replies_quotes_and_edits_within_the_window(
     expect(
         page.locator(f"#parley-comment-{first.pk}").get_by_role("button", name="Edit")
     ).to_have_count(0)
+    # The reply, still within it, can be deleted.
+    page.locator(f"#parley-comment-{reply.pk}").get_by_role("button", name="Delete").click()
+    page.get_by_role("button", name="Yes, delete it").click()
+    expect(page.locator(f"#parley-comment-{reply.pk}")).to_have_count(0)
+    expect(page.get_by_role("heading", name="1 comment")).to_be_visible()
+    assert not Comment.objects.filter(pk=reply.pk, status=Comment.Status.PUBLISHED).exists()
     assert page.errors == []
 
 
@@ -433,6 +439,10 @@ def test_load_more_and_a_permalink_past_the_first_page(
     target = page.locator(f"#parley-comment-{last.pk}")
     expect(target).to_have_class("comment d0 target")
     expect(target).to_be_in_viewport()
+
+    page.get_by_label("Sort by").select_option("newest")
+    ready(page)
+    expect(page.locator("li.comment").first).to_have_attribute("id", f"parley-comment-{last.pk}")
     assert page.errors == []
 
 
