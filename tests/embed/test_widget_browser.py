@@ -191,6 +191,11 @@ def test_the_widget_adds_one_global_and_nothing_to_the_page_s_styles(
     page.add_init_script("window.__before = Object.keys(window)")
     page.goto(origin + "/hello/")
     widget = ready(page)
+    # The page's own styles reach the widget only through its custom properties.
+    button = page.get_by_role("button", name="Post comment")
+    assert button.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(11, 92, 173)"
+    widget.evaluate("el => el.style.setProperty('--parley-accent', 'rgb(122, 31, 92)')")
+    assert button.evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(122, 31, 92)"
     added = page.evaluate(
         "Object.keys(window).filter(k => k !== '__before' && !window.__before.includes(k))"
     )

@@ -607,7 +607,8 @@ export class Widget {
   }
 
   canEdit(comment, mine) {
-    if (!mine || comment.status === "deleted") return false;
+    // A guest's comment by its edit token; an account's while signed in.
+    if (!mine || comment.status === "deleted" || !(mine.token || this.session)) return false;
     const windowMs = (this.answer.edit_window || 0) * 1000;
     return Date.now() - Date.parse(comment.created_at) < windowMs;
   }
