@@ -222,11 +222,13 @@ export class Widget {
     }
   }
 
-  askAgainForTranslations(attempt) {
-    if (!this.lang || attempt >= PENDING_DELAYS.length) return;
+  askAgainForTranslations(attempt, generation = this.generation) {
+    // A new render (another language or order) starts its own round.
+    if (!this.lang || attempt >= PENDING_DELAYS.length || generation !== this.generation) return;
     const pending = [...this.comments.values()].some((c) => c.translation && c.translation.state === "pending");
     if (!pending) return;
     this.later(PENDING_DELAYS[attempt], async () => {
+      if (generation !== this.generation) return;
       try {
         const page = await this.api.get(this.commentsPath(0, Math.max(this.comments.size, 1)));
         for (const comment of page.comments) {
@@ -238,7 +240,7 @@ export class Widget {
       } catch {
         // asked again next time
       }
-      this.askAgainForTranslations(attempt + 1);
+      this.askAgainForTranslations(attempt + 1, generation);
     });
   }
 
@@ -331,6 +333,7 @@ export class Widget {
     const { t, answer } = this;
     const thread = answer.thread;
     const page = answer.comments;
+    this.generation = (this.generation || 0) + 1;
     this.comments = new Map();
     this.list = h("ol", { class: "comments" });
     const count = thread ? thread.comment_count : 0;
