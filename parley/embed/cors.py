@@ -8,13 +8,10 @@ reader in with a bearer token, parley.embed.tokens), so a page of an allowed sit
 act with a reader's Parley session.
 
 The embed middleware (parley.embed.middleware) adds these headers to every answer under
-WIDGET_PATHS and answers their preflights; `for_sites` does the same for a single view.
+WIDGET_PATHS and answers their preflights.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from functools import wraps
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -38,16 +35,6 @@ def add_headers(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     if sites.for_request(request) is not None:
         response["Access-Control-Allow-Origin"] = request.headers["Origin"]
     return response
-
-
-def for_sites(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Adds the CORS headers to every answer of `view`, its errors included."""
-
-    @wraps(view)
-    def answer(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        return add_headers(request, view(request, *args, **kwargs))
-
-    return answer
 
 
 def preflight_answer() -> HttpResponse:

@@ -90,14 +90,12 @@ def verify(site: Site, payload: str, *, now: datetime | None = None) -> dict:
     try:
         expires = datetime.fromtimestamp(exp, tz=UTC)
     except (OverflowError, OSError, ValueError):
-        raise _refused(
-            _("The sign-on payload's “exp” is too far ahead: at most 24 hours.")
-        ) from None
-    if expires <= now:
+        expires = None
+    if expires is None and exp < 0 or expires is not None and expires <= now:
         raise _refused(
             _("The sign-on payload has expired: the site must sign a new one for each page.")
         )
-    if expires > now + MAX_AHEAD:
+    if expires is None or expires > now + MAX_AHEAD:
         raise _refused(_("The sign-on payload's “exp” is too far ahead: at most 24 hours."))
     data["_expires"] = expires
     return data
@@ -136,6 +134,25 @@ def _checked_avatar(data: dict) -> str:
     return avatar
 
 
+def _link_new_reader(
+    site: Site, external_id: str, *, name: str, email: str, avatar: str
+) -> SiteAccount:
+    """A new account for the site's reader; the one made at the same moment by another
+    request, when two sign in at once (the unique (site, id) decides)."""
+    try:
+        with transaction.atomic():
+            account = User(
+                username=f"sso-{site.pk}-{secrets.token_hex(8)}", display_name=name, email=email
+            )
+            account.set_unusable_password()
+            account.save()
+            return SiteAccount.objects.create(
+                site=site, external_id=external_id, account=account, avatar_url=avatar
+            )
+    except IntegrityError:
+        return SiteAccount.objects.select_related("account").get(site=site, external_id=external_id)
+
+
 def sign_in(site: Site, payload: str, *, now: datetime | None = None) -> User:
     """The account of the site's reader the payload names (made on first use)."""
     now = now or timezone.now()
@@ -163,22 +180,13 @@ def sign_in(site: Site, payload: str, *, now: datetime | None = None) -> User:
         )
         _remember_nonce(site, nonce, data["_expires"], now)
         if link is None:
-            account = User(
-                username=f"sso-{site.pk}-{secrets.token_hex(8)}",
-                display_name=name,
-                email=email,
-            )
-            account.set_unusable_password()
-            account.save()
-            link = SiteAccount.objects.create(
-                site=site, external_id=external_id, account=account, avatar_url=avatar
-            )
-        else:
-            assert account is not None
-            if (account.display_name, account.email) != (name, email):
-                account.display_name, account.email = name, email
-                account.save(update_fields=["display_name", "email"])
-            if link.avatar_url != avatar:
-                link.avatar_url = avatar
-                link.save(update_fields=["avatar_url"])
+            link = _link_new_reader(site, external_id, name=name, email=email, avatar=avatar)
+            account = link.account
+        assert account is not None
+        if (account.display_name, account.email) != (name, email):
+            account.display_name, account.email = name, email
+            account.save(update_fields=["display_name", "email"])
+        if link.avatar_url != avatar:
+            link.avatar_url = avatar
+            link.save(update_fields=["avatar_url"])
     return account

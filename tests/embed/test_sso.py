@@ -111,6 +111,8 @@ def test_expired_and_far_payloads_are_refused(client, blog):
     _refused(far, 403, "sso_refused", "too far ahead")
     absurd = _sso(client, sign(blog.sso_secret, _reader(exp=10**20)))
     _refused(absurd, 403, "sso_refused", "too far ahead")
+    ancient = _sso(client, sign(blog.sso_secret, _reader(exp=-(10**20))))
+    _refused(ancient, 403, "sso_refused", "has expired")
     assert not SiteAccount.objects.exists()
 
 
