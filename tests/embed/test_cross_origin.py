@@ -121,3 +121,23 @@ def test_a_preflight_from_an_origin_no_site_allows_is_403(client, blog):
     assert response.status_code == 403
     assert "Access-Control-Allow-Origin" not in response
     assert "not an allowed origin" in response.json()["message"]
+
+
+def test_a_guests_edit_token_shows_and_edits_their_held_comment(client, blog, no_rate_limit):
+    blog.hold_for_review = True
+    blog.save(update_fields=["hold_for_review"])
+    thread_id = blog_thread(client)
+    posted = send(client, "POST", f"threads/{thread_id}/comments", {"name": "Ana", "body": "Hi"})
+    assert posted.json()["status"] == "pending"
+    comment_id, token = posted.json()["id"], posted.json()["edit_token"]
+    # Across origins the browser's posted-comments cookie counts for nothing: the token does.
+    assert send(client, "GET", f"comments/{comment_id}").status_code == 404
+    shown = send(client, "GET", f"comments/{comment_id}", HTTP_X_EDIT_TOKEN=token)
+    assert shown.status_code == 200 and shown.json()["body"] == "Hi"
+    edited = send(
+        client, "PATCH", f"comments/{comment_id}", {"body": "Hello"}, HTTP_X_EDIT_TOKEN=token
+    )
+    assert edited.status_code == 200, edited.content
+    assert (
+        send(client, "DELETE", f"comments/{comment_id}", HTTP_X_EDIT_TOKEN=token).status_code == 204
+    )
