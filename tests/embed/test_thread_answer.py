@@ -57,3 +57,22 @@ def test_a_language_not_offered_is_400(client, blog, settings):
     response = get(client, "thread", url=PAGE, lang="xx")
     assert response.status_code == 400
     assert "not one of the languages" in response.json()["message"]
+
+
+def test_the_answer_takes_few_queries(client, blog, rosa, no_rate_limit, django_assert_num_queries):
+    from tests.embed.conftest import token_for
+
+    thread_id = blog_thread(client)
+    for n in range(5):
+        send(client, "POST", f"threads/{thread_id}/comments", {"name": "Ana", "body": f"n{n}"})
+    token = token_for(rosa, blog)
+    # The token and its account, the site, the page, the thread's version, the page of
+    # comments (its thread and rows, cached after), whether the account is a site's reader.
+    with django_assert_num_queries(7):
+        response = client.get(
+            "/api/v1/embed/thread",
+            {"url": PAGE},
+            HTTP_ORIGIN=BLOG,
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
+    assert response.status_code == 200 and len(response.json()["comments"]["comments"]) == 5
