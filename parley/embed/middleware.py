@@ -58,12 +58,13 @@ def _error(error: ActionError) -> JsonResponse:
     )
 
 
-def token_refused() -> ActionError:
-    error = ActionError(
-        _("Your sign-in has expired or was withdrawn: sign in again."), code="token_refused"
-    )
-    error.status = 401
-    return error
+class TokenRefused(ActionError):
+    status = 401
+    code = "token_refused"
+
+
+def token_refused() -> TokenRefused:
+    return TokenRefused(_("Your sign-in has expired or was withdrawn: sign in again."))
 
 
 def other_site() -> ActionError:
@@ -138,7 +139,9 @@ class EmbedMiddleware:
             return self.get_response(request)
         token = tokens.find(secret)
         if token is None:
-            return _error(token_refused())
+            response = _error(token_refused())
+            response["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+            return response
         origin = sites.origin_of(request)
         if request.headers.get("Origin") and (origin is None or not token.site.allows(origin)):
             return _error(

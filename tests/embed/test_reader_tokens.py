@@ -86,6 +86,7 @@ def test_an_unknown_expired_or_revoked_token_is_401(client, blog, rosa, how):
         "message": "Your sign-in has expired or was withdrawn: sign in again.",
     }
     assert response["Access-Control-Allow-Origin"] == BLOG
+    assert response["WWW-Authenticate"] == 'Bearer error="invalid_token"'
 
 
 def test_a_token_lives_thirty_days_and_stores_only_its_digest(blog, rosa):
