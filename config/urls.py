@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("parley.accounts.urls")),
+    path("", include("parley.embed.urls")),
     path("", include("parley.moderation.urls")),
     path("", include("parley.realtime.urls")),
     path("", include("parley.web.urls")),
