@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("parley.embed.scripts")),  # /embed.js and /count.js
     path("", include("parley.accounts.urls")),
+    path("", include("parley.embed.urls")),
     path("", include("parley.moderation.urls")),
     path("", include("parley.realtime.urls")),
     path("", include("parley.web.urls")),
