@@ -164,6 +164,10 @@ def first_renders(url: str, loads: int, expect: str) -> tuple[list[dict], list[s
                 "console",
                 lambda m, errors=errors: m.type == "error" and errors.append(m.text),
             )
+            page.on(
+                "response",
+                lambda r, errors=errors: r.status >= 400 and errors.append(f"{r.status} {r.url}"),
+            )
             page.goto(url)
             page.locator("[data-parley-thread]").scroll_into_view_if_needed()
             page.wait_for_selector("[data-parley-thread][data-parley-state=ready]", timeout=30_000)

@@ -37,7 +37,12 @@ from django.utils import translation
 from parley.embed.models import Site
 
 DATA = Path(__file__).with_name("data") / "example_blog.json"
-STYLESHEET = Path(__file__).with_name("templates") / "demo" / "host" / "host.css"
+FILES = Path(__file__).with_name("templates") / "demo" / "host"
+# The site's own files besides its pages: path, file, type.
+ASSETS = {
+    "/host.css": ("host.css", "text/css; charset=utf-8"),
+    "/favicon.svg": ("favicon.svg", "image/svg+xml"),
+}
 # A signed identity is good for this long: enough for a reader to load the page and write.
 SSO_LIFETIME = 10 * 60
 THEMES = ("light", "dark")
@@ -171,14 +176,15 @@ class HostSite:
 
     def policy(self) -> str:
         """The pages' Content-Security-Policy: their own files, and Parley's scripts and API.
-        Styles may be inline: the widget styles its shadow root with a style element."""
+        No inline style either: the widget styles its shadow root with a constructed sheet,
+        which the policy does not govern, and adds nothing to the page's document."""
         parley = self.parley_url
         return "; ".join(
             [
                 "default-src 'self'",
                 f"script-src 'self' {parley}",
                 f"connect-src 'self' {parley}",
-                f"style-src 'self' 'unsafe-inline' {parley}",
+                "style-src 'self'",
                 f"img-src 'self' data: {parley}",
                 "object-src 'none'",
                 "base-uri 'none'",
@@ -226,8 +232,9 @@ class _Handler(BaseHTTPRequestHandler):
         theme = theme if theme in THEMES else ""
         html = "text/html; charset=utf-8"
         with translation.override("en"):
-            if address.path == "/host.css":
-                return HTTPStatus.OK, "text/css; charset=utf-8", STYLESHEET.read_bytes()
+            if address.path in ASSETS:
+                name, content_type = ASSETS[address.path]
+                return HTTPStatus.OK, content_type, (FILES / name).read_bytes()
             if address.path == "/":
                 return HTTPStatus.OK, html, self._render("index.html", theme=theme)
             match = _ARTICLE.match(address.path)

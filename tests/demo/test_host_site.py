@@ -59,7 +59,7 @@ def test_the_index_lists_the_articles_each_with_its_count_snippet(blog):
     assert_no_inline_script(html)
     policy = headers["Content-Security-Policy"]
     assert f"script-src 'self' {PARLEY}" in policy and f"connect-src 'self' {PARLEY}" in policy
-    assert "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
+    assert "'unsafe-inline'" not in policy and "style-src 'self';" in policy
 
 
 def test_an_article_embeds_its_thread_under_its_canonical_address(blog):
@@ -118,10 +118,15 @@ def test_head_answers_like_get_without_a_body(blog):
     assert status == 200 and body == "" and int(headers["Content-Length"]) > 500
 
 
-def test_the_stylesheet_is_served(blog):
+def test_the_stylesheet_and_the_icon_are_served(blog):
     status, headers, css = get(f"{blog.url}host.css")
     assert status == 200 and headers["Content-Type"] == "text/css; charset=utf-8"
     assert "prefers-color-scheme: dark" in css
+    status, headers, svg = get(f"{blog.url}favicon.svg")
+    assert status == 200 and headers["Content-Type"] == "image/svg+xml"
+    assert svg.startswith("<svg")
+    _status, _headers, html = get(blog.url)
+    assert '<link rel="icon" href="/favicon.svg"' in html
 
 
 def _claims(payload: str, secret: str) -> dict:
