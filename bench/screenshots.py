@@ -325,7 +325,7 @@ SHOTS = [
             blog=True,
             ready=WIDGET_READY,
             scroll=SCROLL_TO_WIDGET,
-            scroll_arg=0.04,
+            scroll_arg=0.12,
         )
         for theme in ("light", "dark")
         for device in ("desktop", "phone")
