@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from bench.common import content  # noqa: E402
 from bench.common.client import free_port, pct  # noqa: E402
 from bench.common.env import use_fresh_sqlite  # noqa: E402
-from bench.common.machine import add_wait_quiet, wait_for_quiet  # noqa: E402
+from bench.common.machine import Monitor, add_wait_quiet, wait_for_quiet  # noqa: E402
 from bench.common.servers import Server  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -229,6 +229,8 @@ def main() -> None:
     figures: dict = {"comments": COMMENTS, "loads": loads, "budget_kb": BUDGET_KB}
     figures["peers_gzip_kb"] = PEERS_KB
     problems: list[str] = []
+    monitor = Monitor(Path(folder))  # the machine's CPU, ours apart (server, Chromium)
+    monitor.start()
     server.start()
     try:
         if args.wait_quiet:
@@ -240,11 +242,17 @@ def main() -> None:
             figures["missing"] = missing
             print(f"Parley does not serve {', '.join(missing)} yet: no widget to measure.")
         else:
+            t0 = time.monotonic()
             samples, problems = first_renders(url, loads, first_words)
+            t1 = time.monotonic()
             figures["answer_to_render"] = summary([s["answer_to_render"] for s in samples])
             figures["start_to_render"] = summary([s["start_to_render"] for s in samples])
     finally:
         server.stop()
+        monitor.stop()
+    if "answer_to_render" in figures:
+        # Share of the whole machine (100 = every core) other processes used while timing.
+        figures["others_cpu_pct"] = monitor.foreign_cpu(t0, t1)
 
     print()
     print(f"{'file':<10} {'raw':>10} {'gzip -9':>10} {'brotli':>10}")
@@ -267,7 +275,8 @@ def main() -> None:
         print(
             f"first render of {COMMENTS} comments over {loads} loads: answer -> render "
             f"median {a['median_ms']} ms, p95 {a['p95_ms']} ms; page start -> render "
-            f"median {s['median_ms']} ms, p95 {s['p95_ms']} ms"
+            f"median {s['median_ms']} ms, p95 {s['p95_ms']} ms "
+            f"(other processes used {figures['others_cpu_pct']}% of the machine meanwhile)"
         )
     figures["problems"] = problems
     for problem in problems:
