@@ -18,6 +18,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import re
 import secrets
 import threading
@@ -35,6 +36,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from parley.embed.models import Site
+
+log = logging.getLogger("parley.demo.host_site")
 
 DATA = Path(__file__).with_name("data") / "example_blog.json"
 FILES = Path(__file__).with_name("templates") / "demo" / "host"
@@ -210,6 +213,10 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, *, with_body: bool) -> None:
         try:
             status, content_type, body = self._page()
+        except Exception:
+            log.exception("The example blog failed to answer %s", self.path)
+            status, content_type = HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8"
+            body = b"The example blog failed to answer; the server's log says why.\n"
         finally:
             # Each request runs in a thread of its own: its database connection ends with it.
             close_old_connections()
