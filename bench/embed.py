@@ -49,6 +49,7 @@ COMMENTS = 50
 PEERS_KB = {"Remark42": 74, "Isso": 20}
 BUDGET_KB = 30
 FILES = ("embed.js", "count.js")
+BUILT = ROOT / "parley" / "embed" / "static" / "parley"  # where the widget's build writes them
 
 # The time between the widget's two marks, read once it says it is ready.
 MARKS = """() => {
@@ -240,7 +241,11 @@ def main() -> None:
         missing = [name for name in FILES if "raw_bytes" not in sizes[name]]
         if missing:
             figures["missing"] = missing
-            print(f"Parley does not serve {', '.join(missing)} yet: no widget to measure.")
+            built = [name for name in missing if (BUILT / name).exists()]
+            if built:
+                problems.append(f"{', '.join(built)} are built but Parley does not serve them")
+            else:
+                print(f"This checkout has no {', '.join(missing)} yet: no widget to measure.")
         else:
             t0 = time.monotonic()
             samples, problems = first_renders(url, loads, first_words)
