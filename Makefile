@@ -12,7 +12,7 @@ EXAMPLE_PORT ?= $(shell echo $$(($(PORT) + 1)))
 WORKERS ?= 2
 export PARLEY_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve install install-runtime migrate demo lint test test-postgres browser-deps lock screenshots bench bench-quick bench-live bench-language bench-moderation bench-search bench-embed clean
+.PHONY: run serve install install-runtime migrate demo lint test test-postgres browser-deps node-deps widget lock screenshots bench bench-quick bench-live bench-language bench-moderation bench-search bench-embed clean
 
 RUNTIME_LOCK := requirements/runtime.lock
 TEST_LOCK := requirements/test.lock
@@ -37,8 +37,8 @@ $(VENV)/.installed: $(VENV)/.runtime $(TEST_LOCK)
 # What a server needs, and no test tool.
 install-runtime: $(VENV)/.runtime
 
-# The runtime set and the test tools.
-install: $(VENV)/.installed
+# The runtime set and the test tools (and the widget's build tools, package-lock.json).
+install: $(VENV)/.installed node-deps
 
 migrate: install-runtime
 	$(BIN)/parley migrate --noinput --verbosity 0
@@ -62,6 +62,22 @@ browser-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	fi
 
+# The widget's build tools (esbuild) and axe-core for its accessibility test, at the versions
+# in package-lock.json; Debian's node and npm are installed when missing.
+node-deps:
+	@if [ ! -x /usr/bin/node ] || ! command -v npm >/dev/null; then \
+	  echo "Installing Debian's nodejs and npm for the widget's build..."; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; \
+	fi
+	@if [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; then \
+	  npm ci --no-audit --no-fund && touch node_modules; \
+	fi
+
+# Builds parley/embed/static/parley/embed.js and count.js from parley/embed/widget/.
+widget: node-deps
+	node parley/embed/widget/build.mjs
+
 # On PostgreSQL no secret key is generated (docs/deploy.md): the checks and tests bring one of
 # their own (mypy's Django plugin loads the settings too).
 lint test: export PARLEY_SECRET_KEY ?= not-a-secret-only-for-the-tests
@@ -70,6 +86,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	@node parley/embed/widget/build.mjs --check || { \
+	  echo "The built widget differs from parley/embed/widget/: run \`make widget\` and commit the result."; exit 1; }
 
 # Two test processes on two cores: each embeds and translates on one thread, or the native
 # engines' threads (one per core in each process) fight for the same cores. Work stealing:

@@ -11,7 +11,9 @@ urlpatterns = [
     path("admin/login/", admin_login),  # the admin's own log-in page, rate-limited
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("parley.embed.scripts")),  # /embed.js and /count.js
     path("", include("parley.accounts.urls")),
+    path("", include("parley.embed.urls")),
     path("", include("parley.moderation.urls")),
     path("", include("parley.realtime.urls")),
     path("", include("parley.web.urls")),

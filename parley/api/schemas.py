@@ -195,3 +195,14 @@ class RevisionOut(Schema):
     replaced_at: datetime
     body: str
     body_html: str
+
+
+class FlagIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(description="One of the flag_reasons values, e.g. spam or other.")
+    text: str = Field("", description="What is wrong; required with the reason other.")
+
+
+class FlaggedOut(Schema):
+    message: str = Field(description="A sentence to show the reader who flagged.")

@@ -15,11 +15,13 @@ from ninja import Header, Query, Router, Status
 from parley.api import schemas
 from parley.discussion import access, actions, queries, tokens, votes
 from parley.discussion.models import Comment, Thread, badge_for
+from parley.embed.middleware import check_thread
 from parley.language import reader, translations
 from parley.lib import languages, memo
 from parley.lib.clients import client_ip, client_key
 from parley.lib.errors import ActionError, Forbidden, Invalid, UnsupportedMediaType
-from parley.moderation import held
+from parley.moderation import flags, held
+from parley.moderation.models import Flag
 from parley.publishing.models import Post
 
 router = Router()
@@ -60,6 +62,13 @@ def _viewer(request: HttpRequest, edit_token: str | None = None) -> access.Viewe
         posted = viewer.posted | tokens.comment_ids([edit_token])
         viewer = dataclasses.replace(viewer, posted=frozenset(posted))
     return viewer
+
+
+def _comment(request: HttpRequest, comment_id: int, viewer: access.Viewer) -> Comment:
+    """The comment through its gatekeeper, and only on the Origin's site's threads."""
+    comment = access.access_comment(comment_id, viewer)
+    check_thread(request, comment.thread_id)
+    return comment
 
 
 def _held_answer(comment: Comment, viewer: access.Viewer) -> dict:
@@ -238,6 +247,7 @@ def get_post(request: HttpRequest, slug: str):
     tags=["threads"],
 )
 def get_thread(request: HttpRequest, thread_id: int):
+    check_thread(request, thread_id)
     return _thread_dict(access.access_thread(thread_id, with_post=True))
 
 
@@ -259,24 +269,40 @@ class PageParams(schemas.Schema):
 )
 def list_comments(request: HttpRequest, thread_id: int, params: Query[PageParams]):
     """A page of a thread's comments in display order. Cached per thread version, with an ETag."""
-    lang = languages.canonical(params.lang) if params.lang else ""
-    if lang and lang not in reader.offered():
-        raise Invalid(
-            _("“%(lang)s” is not one of the languages this server translates into: %(offered)s.")
-            % {"lang": params.lang, "offered": ", ".join(reader.offered())},
-            field="lang",
-        )
+    check_thread(request, thread_id)
+    lang = reader_language(params.lang)
     version = access.thread_version(thread_id)
     etag = f'"t{thread_id}v{version}-{params.sort}-{params.offset}-{params.limit}-{lang}"'
     wanted = parse_etags(request.headers.get("If-None-Match", ""))
     if "*" in wanted or any(tag.removeprefix("W/") == etag for tag in wanted):
         return HttpResponse(status=304, headers={"ETag": etag})
-    variant = ("api", params.sort, params.offset, params.limit, lang)
-    body = memo.thread_page(
-        thread_id, version, variant, lambda: _comment_page(thread_id, params, lang), size=len
-    )
+    body = comment_page(thread_id, params, lang, version=version)
     return HttpResponse(
         body, content_type="application/json", headers={"ETag": etag, "Cache-Control": "no-cache"}
+    )
+
+
+def reader_language(asked: str) -> str:
+    """The canonical code of a ?lang= the server translates into, "" for none, else 400."""
+    lang = languages.canonical(asked) if asked else ""
+    if lang and lang not in reader.offered():
+        raise Invalid(
+            _("“%(lang)s” is not one of the languages this server translates into: %(offered)s.")
+            % {"lang": asked, "offered": ", ".join(reader.offered())},
+            field="lang",
+        )
+    return lang
+
+
+def comment_page(
+    thread_id: int, params: PageParams, lang: str, *, version: int | None = None
+) -> bytes:
+    """The JSON of a page of comments, from the cache of the thread's current version."""
+    if version is None:
+        version = access.thread_version(thread_id)
+    variant = ("api", params.sort, params.offset, params.limit, lang)
+    return memo.thread_page(
+        thread_id, version, variant, lambda: _comment_page(thread_id, params, lang), size=len
     )
 
 
@@ -294,6 +320,8 @@ def _comment_page(thread_id: int, params: PageParams, lang: str) -> bytes:
             f"/api/v1/threads/{thread.pk}/comments?sort={params.sort}"
             f"&offset={params.offset + params.limit}&limit={params.limit}"
         )
+        if lang:
+            next_url += f"&lang={lang}"
     return json.dumps(
         {
             "thread_id": thread.pk,
@@ -332,6 +360,7 @@ def create_comment(
     """Post a comment. With an Idempotency-Key, a retried request never creates a second one."""
     _require_json(request)
     _csrf_for_sessions(request)
+    check_thread(request, thread_id)
     thread = access.access_thread(thread_id)
     user = _user(request)
     commenter = actions.Commenter(
@@ -369,10 +398,14 @@ def create_comment(
     response={200: schemas.CommentDetailOut, 404: schemas.ErrorOut},
     tags=["comments"],
 )
-def get_comment(request: HttpRequest, comment_id: int):
+def get_comment(
+    request: HttpRequest,
+    comment_id: int,
+    edit_token: str | None = Header(None, alias="X-Edit-Token"),
+):
     """One comment; a held one only to its author (their session, or the browser that posted
     it as a guest)."""
-    return _detail(access.access_comment(comment_id, _viewer(request)))
+    return _detail(_comment(request, comment_id, _viewer(request, edit_token)))
 
 
 @router.patch(
@@ -396,7 +429,7 @@ def edit_comment(
     """Edit within the edit window: accounts by session, guests with their X-Edit-Token."""
     _require_json(request)
     _csrf_for_sessions(request)
-    comment = access.access_comment(comment_id, _viewer(request, edit_token))
+    comment = _comment(request, comment_id, _viewer(request, edit_token))
     comment = actions.edit_comment(
         comment,
         body=payload.body,
@@ -417,7 +450,7 @@ def delete_comment(
     edit_token: str | None = Header(None, alias="X-Edit-Token"),
 ):
     _csrf_for_sessions(request)
-    comment = access.access_comment(comment_id, _viewer(request, edit_token))
+    comment = _comment(request, comment_id, _viewer(request, edit_token))
     actions.delete_comment(
         comment, user=_user(request), edit_tokens=[edit_token] if edit_token else []
     )
@@ -449,7 +482,7 @@ def vote_comment(
     Votes from one network on one comment within 10 minutes count once."""
     _require_json(request)
     _csrf_for_sessions(request)
-    comment = access.access_comment(comment_id, _viewer(request, edit_token))
+    comment = _comment(request, comment_id, _viewer(request, edit_token))
     posted = set(tokens.posted_ids(request.COOKIES.get(tokens.POSTED_COOKIE)))
     posted |= tokens.comment_ids([edit_token] if edit_token else [])
     voter = votes.Voter(
@@ -462,6 +495,40 @@ def vote_comment(
     return tally.as_dict()
 
 
+@router.post(
+    "/comments/{comment_id}/flags",
+    response={
+        201: schemas.FlaggedOut,
+        400: schemas.ErrorOut,
+        403: schemas.ErrorOut,
+        404: schemas.ErrorOut,
+        415: schemas.ErrorOut,
+        429: schemas.ErrorOut,
+    },
+    tags=["comments"],
+)
+def flag_comment(request: HttpRequest, comment_id: int, payload: schemas.FlagIn):
+    """Flag a published comment for the moderators, as the flag page does. Flags from
+    enough networks hold it for review; past PARLEY_FLAG_RATE a client's flags are refused."""
+    _require_json(request)
+    _csrf_for_sessions(request)
+    comment = _comment(request, comment_id, _viewer(request))
+    flags.flag(
+        comment,
+        reporter_key=client_key(request),
+        reporter=_user(request),
+        address=client_ip(request),
+        reason=payload.reason,
+        text=payload.text,
+    )
+    return Status(201, {"message": _("Thank you: moderators will look at this comment.")})
+
+
+def flag_reasons() -> list[dict]:
+    """The reasons a reader may give for a flag, with their labels."""
+    return [{"value": value, "label": str(label)} for value, label in Flag.Reason.choices]
+
+
 @router.get(
     "/comments/{comment_id}/revisions",
     response={200: list[schemas.RevisionOut], 404: schemas.ErrorOut},
@@ -469,7 +536,7 @@ def vote_comment(
 )
 def comment_revisions(request: HttpRequest, comment_id: int):
     """Earlier versions of an edited comment, oldest first."""
-    comment = access.access_comment(comment_id, _viewer(request))
+    comment = _comment(request, comment_id, _viewer(request))
     return access.history_of(comment)
 
 

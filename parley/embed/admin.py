@@ -4,7 +4,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from parley.embed.models import EmbeddedPage, Site
+from parley.embed import tokens
+from parley.embed.models import EmbeddedPage, ReaderToken, Site, SiteAccount
 
 
 @admin.register(Site)
@@ -51,3 +52,48 @@ class EmbeddedPageAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # made by the widget's first request, never by hand
+
+
+@admin.register(SiteAccount)
+class SiteAccountAdmin(admin.ModelAdmin):
+    """Readers a site signs in (single sign-on); made and updated by their sign-ins only."""
+
+    list_display = ["external_id", "account", "site", "created_at"]
+    list_filter = ["site"]
+    search_fields = ["external_id", "account__display_name", "account__email"]
+    readonly_fields = ("site", "external_id", "account", "avatar_url", "created_at")
+    fields = readonly_fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(ReaderToken)
+class ReaderTokenAdmin(admin.ModelAdmin):
+    """The widget's sign-ins; staff may withdraw them (the reader signs in again)."""
+
+    list_display = ["account", "site", "made_at", "expires_at", "revoked_at"]
+    list_filter = ["site"]
+    search_fields = ["account__username", "account__display_name"]
+    readonly_fields = ("account", "site", "made_at", "expires_at", "revoked_at")
+    fields = readonly_fields
+    actions = ["withdraw"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Withdraw the selected sign-ins"))
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[ReaderToken]) -> None:
+        withdrawn = [token for token in queryset if token.revoked_at is None]
+        for token in withdrawn:
+            tokens.revoke(token)
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)s sign-in withdrawn: that reader must sign in again.",
+                "%(n)s sign-ins withdrawn: those readers must sign in again.",
+                len(withdrawn),
+            )
+            % {"n": len(withdrawn)},
+            messages.SUCCESS,
+        )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -141,3 +142,67 @@ class EmbeddedPage(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class ReaderToken(models.Model):
+    """A reader's sign-in for one site's widget: the widget sends it as a bearer token.
+
+    Only the secret's sha256 is stored, so a copy of the database signs no one in."""
+
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reader_tokens"
+    )
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="reader_tokens")
+    made_at = models.DateTimeField(_("made"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reader token")
+
+    def __str__(self) -> str:
+        return f"{self.account_id}@{self.site_id}"
+
+    def is_valid(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now
+
+
+class SiteAccount(models.Model):
+    """A reader of a site that signs its readers in (single sign-on): the site's own id of
+    them, and the Parley account that comments for them."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="accounts")
+    external_id = models.CharField(_("the site's id"), max_length=200)
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="site_account"
+    )
+    avatar_url = models.URLField(_("avatar"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("single sign-on reader")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "external_id"], name="site_account_per_site")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id}:{self.external_id}"
+
+
+class SsoNonce(models.Model):
+    """A single sign-on payload's nonce, kept until the payload expires so it is used once."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    nonce = models.CharField(max_length=200)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["site", "nonce"], name="sso_nonce_once_per_site")
+        ]
+        indexes = [models.Index(fields=["expires_at"])]
+
+    def __str__(self) -> str:
+        return self.nonce

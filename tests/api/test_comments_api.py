@@ -1123,9 +1123,12 @@ def test_openapi_document_lists_every_path_with_its_methods(client, db):
         f"{API}/comments/{{comment_id}}/revisions": {"get"},
         f"{API}/search": {"get"},
         f"{API}/comments/{{comment_id}}/vote": {"post"},
+        f"{API}/comments/{{comment_id}}/flags": {"post"},
         f"{API}/people/{{id}}": {"get"},
         f"{API}/embed/thread": {"get", "post"},
         f"{API}/embed/counts": {"get"},
+        f"{API}/embed/sso": {"post"},
+        f"{API}/embed/token": {"delete"},
     }
     create = response.json()["paths"][f"{API}/threads/{{thread_id}}/comments"]["post"]
     assert {"201", "400", "403", "404", "409", "429"} <= set(create["responses"])

@@ -41,3 +41,33 @@ def open_thread(client, body: dict, origin: str | None = BLOG):
 def get(client, path: str, origin: str | None = BLOG, **params):
     headers = {"HTTP_ORIGIN": origin} if origin else {}
     return client.get(f"{API}/{path}", params, **headers)
+
+
+SHOP = "https://shop.example.com"
+
+
+def blog_thread(client, path: str = "/2026/12/hello/", origin: str = BLOG) -> int:
+    """The thread of a page of the site at `origin`, opened through the API."""
+    response = open_thread(client, {"url": origin + path, "title": "Hello"}, origin)
+    assert response.status_code in (200, 201), response.content
+    return response.json()["thread_id"]
+
+
+def send(
+    client, method: str, path: str, body=None, *, origin: str | None = BLOG, token=None, **headers
+):
+    """A JSON request to /api/v1/PATH, from a page of `origin`, with a bearer token."""
+    if origin:
+        headers["HTTP_ORIGIN"] = origin
+    if token:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    call = getattr(client, method.lower())
+    if body is None:
+        return call(f"/api/v1/{path}", **headers)
+    return call(f"/api/v1/{path}", json.dumps(body), content_type="application/json", **headers)
+
+
+def token_for(account, site) -> str:
+    from parley.embed import tokens
+
+    return tokens.issue(account, site).secret

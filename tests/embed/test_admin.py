@@ -103,3 +103,21 @@ def test_embedded_pages_are_listed_and_never_added_by_hand(admin_client, client)
     listing = admin_client.get(f"/admin/embed/embeddedpage/?site__id__exact={site.pk}")
     assert "https://blog.example.org/hello/" in listing.content.decode()
     assert admin_client.get("/admin/embed/embeddedpage/add/").status_code == 403
+
+
+def test_staff_withdraw_a_readers_sign_in_and_the_token_stops_working(admin_client, rosa):
+    from parley.embed import tokens
+    from parley.embed.models import ReaderToken
+
+    site = Site.objects.create(name="The blog", allowed_origins="https://blog.example.org")
+    secret = tokens.issue(rosa, site).secret
+    listing = admin_client.get("/admin/embed/readertoken/")
+    assert listing.status_code == 200 and ">rosa<" in listing.content.decode()
+    response = admin_client.post(
+        "/admin/embed/readertoken/",
+        {"action": "withdraw", "_selected_action": [ReaderToken.objects.get().pk]},
+        follow=True,
+    )
+    assert "1 sign-in withdrawn" in response.content.decode()
+    assert tokens.find(secret) is None
+    assert admin_client.get("/admin/embed/siteaccount/").status_code == 200

@@ -36,6 +36,7 @@ COMMENT_ROUTES = {
     "api/v1/comments/<comment_id>": "/api/v1/comments/{c}",
     "api/v1/comments/<comment_id>/revisions": "/api/v1/comments/{c}/revisions",
     "api/v1/comments/<comment_id>/vote": "/api/v1/comments/{c}/vote",
+    "api/v1/comments/<comment_id>/flags": "/api/v1/comments/{c}/flags",
 }
 SLUG_AND_COMMENT_ROUTES = {
     "posts/<slug:slug>/comments/<int:comment_id>/": "/posts/{s}/comments/{c}/",
