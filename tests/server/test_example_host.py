@@ -107,3 +107,58 @@ def test_a_port_in_use_for_the_example_blog_is_said_before_anything_starts(
     assert f"Cannot serve the example blog on 127.0.0.1:{busy}" in text
     assert "choose another with --example-host" in text
     assert "Parley is running" not in text
+
+
+@pytest.mark.browser
+def test_the_widget_works_on_the_example_blog_as_make_run_serves_it(
+    transactional_db, tmp_path, browser
+):
+    """The whole of `make run`'s example: the demo's site, `parley serve --example-host`, a
+    member of the blog signed in by the blog's server, commenting under the blog's name for
+    them, and the index counting the comments."""
+    from django.core.management import call_command
+    from playwright.sync_api import expect
+
+    from parley.demo import host_site
+    from parley.demo.loader import load_example_blog
+    from parley.discussion.models import Comment
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    blog_port = free_port()
+    load_example_blog(host_site.origins("127.0.0.1", blog_port))
+    process, port, log = _serve(tmp_path, "--example-host", str(blog_port))
+    blog = f"http://127.0.0.1:{blog_port}"
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    try:
+        wait_for(f"http://127.0.0.1:{port}/")
+        page.goto(f"{blog}/members/lighthouse-reopens/")
+        widget = page.locator("[data-parley-thread]")
+        widget.scroll_into_view_if_needed()
+        expect(widget).to_have_attribute("data-parley-state", "ready", timeout=20_000)
+        expect(page.get_by_text("Commenting as Beatriz Lopes")).to_be_visible()
+        widget.locator("textarea[name=body]").fill("Is the lantern room open to visitors too?")
+        page.get_by_role("button", name="Post comment").click()
+        expect(page.get_by_text("Is the lantern room open to visitors too?")).to_be_visible()
+
+        page.goto(f"{blog}/")
+        expect(
+            page.locator('a[href="/articles/harbour-ferry-timetable/#parley-thread"]')
+        ).to_have_text("5 comments")
+        expect(page.locator('a[href="/articles/lighthouse-reopens/#parley-thread"]')).to_have_text(
+            "1 comment"
+        )
+        expect(page.locator('a[href="/articles/feira-do-livro/#parley-thread"]')).to_have_text(
+            "0 comments"
+        )
+    finally:
+        context.close()
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+    comment = Comment.objects.get(body__startswith="Is the lantern room")
+    assert comment.thread.post.embedded_page.identifier == "example-blog-lighthouse-reopens"
+    assert "Beatriz Lopes" in (comment.author_name, getattr(comment.author, "display_name", ""))
+    assert errors == [], errors
