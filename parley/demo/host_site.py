@@ -167,10 +167,10 @@ class HostSite:
         return self
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        if self.thread is not None:
+        if self.thread is not None:  # shutdown() waits for a serve_forever() that runs
+            self.server.shutdown()
             self.thread.join(timeout=5)
+        self.server.server_close()
 
     def origin_for(self, host_header: str) -> str:
         """The origin the reader asked for (one of this site's), else its first."""

@@ -168,3 +168,11 @@ def test_the_signature_is_the_one_the_contract_describes():
     assert "=" not in encoded
     assert base64.urlsafe_b64decode(encoded + "==") == b'{"id":"7","name":"Ana"}'
     assert signature == hmac.new(b"s3cret", encoded.encode(), hashlib.sha256).hexdigest()
+
+
+def test_a_site_stopped_before_it_started_frees_its_port():
+    unstarted = host_site.HostSite("127.0.0.1", 0, parley_url=PARLEY)
+    port = unstarted.port
+    unstarted.stop()
+    again = host_site.HostSite("127.0.0.1", port, parley_url=PARLEY)
+    again.stop()
