@@ -7,10 +7,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The example blog `make run` serves beside Parley, on another origin: the widget on its pages.
+EXAMPLE_PORT ?= $(shell echo $$(($(PORT) + 1)))
 WORKERS ?= 2
 export PARLEY_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run serve install install-runtime migrate demo lint test test-postgres browser-deps node-deps widget lock screenshots bench bench-quick bench-live bench-language bench-moderation bench-search clean
+.PHONY: run serve install install-runtime migrate demo lint test test-postgres browser-deps node-deps widget lock screenshots bench bench-quick bench-live bench-language bench-moderation bench-search bench-embed clean
 
 RUNTIME_LOCK := requirements/runtime.lock
 TEST_LOCK := requirements/test.lock
@@ -44,10 +46,10 @@ migrate: install-runtime
 
 demo: migrate
 	$(BIN)/parley train_moderation --if-missing --note "first model, from the shipped examples"
-	$(BIN)/parley load_demo --base-url http://$(HOST):$(PORT)
+	$(BIN)/parley load_demo --base-url http://$(HOST):$(PORT) --example-host http://$(HOST):$(EXAMPLE_PORT)
 
 run: demo
-	$(BIN)/parley serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	$(BIN)/parley serve --host $(HOST) --port $(PORT) --workers $(WORKERS) --example-host $(EXAMPLE_PORT)
 
 serve: migrate
 	$(BIN)/parley serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
@@ -118,6 +120,10 @@ bench-language: install
 
 bench-search: install
 	$(BIN)/python bench/search.py
+
+# The widget: embed.js and count.js compressed, and its first render on the example blog.
+bench-embed: install browser-deps
+	$(BIN)/python bench/embed.py
 
 bench-moderation: install
 	$(BIN)/python bench/moderation.py

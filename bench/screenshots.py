@@ -2,8 +2,10 @@
 
 Starts the production server (`parley serve`) on a temporary data directory with the demo
 loaded, photographs the dossier and a deep part of its discussion at desktop and phone widths,
-the discussion as new comments arrive while it is open, and the moderation queue the demo's
-classifier fills (logged in as the demo's admin), then stops the server. Run with
+the discussion as new comments arrive while it is open, the moderation queue the demo's
+classifier fills (logged in as the demo's admin), and the widget on the example blog that
+`parley serve --example-host` serves beside it (an article's discussion, light and dark, and
+the index with its comment counts), then stops the server. Run with
 `make screenshots` (or `.venv/bin/python bench/screenshots.py`); `--out DIR` writes the
 pictures elsewhere, to compare before replacing them.
 
@@ -232,6 +234,19 @@ def follow_the_thread(page: Page, url: str) -> None:
     page.locator("#comments").scroll_into_view_if_needed()
 
 
+# The widget on the example blog: its discussion near the top of the screen, once it is ready.
+WIDGET_READY = "() => document.querySelector('[data-parley-thread][data-parley-state=ready]')"
+SCROLL_TO_WIDGET = """(fraction) => {
+    const section = document.querySelector('#parley-thread');
+    const top = section.getBoundingClientRect().top + window.scrollY;
+    window.scrollTo(0, top - fraction * window.innerHeight);
+}"""
+# The index once count.js has written every article's count.
+COUNTS_READY = """() => [...document.querySelectorAll('[data-parley-count]')].every(
+    link => /\\d/.test(link.textContent))"""
+BLOG_ARTICLE = "/articles/harbour-ferry-timetable/"
+
+
 @dataclass(frozen=True)
 class Shot:
     name: str
@@ -244,6 +259,8 @@ class Shot:
     refused: bool = False  # the page answers 4xx on purpose (the browser logs that as an error)
     path: str = ""  # a page of the site instead of the dossier, e.g. "/moderation/"
     moderator: bool = False  # log in as the demo's admin first
+    blog: bool = False  # a page of the example blog (path on its origin), not of Parley
+    ready: str | None = None  # a script that is true once the page is ready for the picture
 
 
 SHOTS = [
@@ -299,6 +316,22 @@ SHOTS = [
     Shot("follow-phone", phone=True, act=follow_the_thread, moderator=True),
     Shot("queue-desktop", phone=False, height=800, path="/moderation/", moderator=True),
     Shot("queue-phone", phone=True, path="/moderation/", moderator=True),
+    *(
+        Shot(
+            f"embed-widget-{theme}-{device}",
+            phone=device == "phone",
+            height=None if device == "phone" else 800,
+            path=f"{BLOG_ARTICLE}?theme={theme}",
+            blog=True,
+            ready=WIDGET_READY,
+            scroll=SCROLL_TO_WIDGET,
+            scroll_arg=0.12,
+        )
+        for theme in ("light", "dark")
+        for device in ("desktop", "phone")
+    ),
+    Shot("embed-index-desktop", phone=False, height=800, path="/", blog=True, ready=COUNTS_READY),
+    Shot("embed-index-phone", phone=True, path="/", blog=True, ready=COUNTS_READY),
     # Last: they use up this address's log-in attempts.
     Shot(
         "login-limit-desktop",
@@ -343,12 +376,15 @@ class DemoServer:
     def __init__(self, data_dir: Path):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.blog_port = free_port()
+        self.blog = f"http://127.0.0.1:{self.blog_port}"
         self.log = data_dir / "server.log"
         self.env = {
             **os.environ,
             "PARLEY_DATA_DIR": str(data_dir),
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": str(ROOT),  # this checkout's code, whatever the venv's install points at
         }
         self.env.pop("DATABASE_URL", None)  # the embedded SQLite database in data_dir
         self.process: subprocess.Popen | None = None
@@ -360,7 +396,9 @@ class DemoServer:
         run_parley(self.env, "collectstatic", "--noinput", "-v0")
         # The first classifier, as `make run` trains it, so the demo's comments are scored.
         run_parley(self.env, "train_moderation", "--if-missing", "--note", "screenshots")
-        loaded = run_parley(self.env, "load_demo", "--base-url", self.base)
+        loaded = run_parley(
+            self.env, "load_demo", "--base-url", self.base, "--example-host", self.blog
+        )
         match = re.search(r"^Dossier: (\S+)", loaded, re.MULTILINE)
         if match is None:
             raise SystemExit(f"`parley load_demo` did not say where the dossier is:\n{loaded}")
@@ -370,7 +408,8 @@ class DemoServer:
         # The scores the worker would give within seconds (the queue's content), given first.
         run_parley(self.env, "db_worker", "--batch", "--no-startup-delay", "-v0")
         self.process = subprocess.Popen(  # noqa: S603
-            [PARLEY, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"],
+            [PARLEY, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"]
+            + ["--example-host", str(self.blog_port)],
             env=self.env,
             cwd=ROOT,
             stdout=self.log.open("ab"),
@@ -408,7 +447,10 @@ def log_in(page, base: str, password: str) -> None:
 
 
 def shoot(browser: Browser, server: DemoServer, shot: Shot, out: Path) -> Path:
-    url = server.base + shot.path if shot.path else server.dossier_url
+    if shot.blog:
+        url = server.blog + shot.path
+    else:
+        url = server.base + shot.path if shot.path else server.dossier_url
     options: dict = {"timezone_id": READER_ZONE, "locale": "en-GB"}
     if shot.phone:
         options |= {
@@ -439,6 +481,10 @@ def shoot(browser: Browser, server: DemoServer, shot: Shot, out: Path) -> Path:
         shot.act(page, url)
     else:
         page.goto(url)
+    if shot.ready:
+        if shot.scroll:  # a lazy widget renders once the reader comes near it
+            page.evaluate(shot.scroll, shot.scroll_arg)
+        page.wait_for_function(shot.ready, timeout=30_000)
     page.evaluate("document.fonts.ready.then(() => true)")
     if shot.scroll:
         page.evaluate(shot.scroll, shot.scroll_arg)

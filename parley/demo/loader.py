@@ -13,8 +13,11 @@ from django.conf import settings
 from django.db import transaction
 
 from parley.accounts.models import User
+from parley.demo import host_site
 from parley.discussion import quotes
 from parley.discussion.actions import Commenter, post_comment
+from parley.embed.actions import open_page
+from parley.embed.models import EmbeddedPage, Site
 from parley.publishing.actions import add_document, create_post
 from parley.publishing.models import Post
 
@@ -135,3 +138,57 @@ def load(data_dir: Path = DATA) -> Result:
             ids[item["key"]] = comment.pk
     post.thread.refresh_from_db()
     return Result(True, post, post.thread.comment_count, username, password)
+
+
+@dataclass
+class ExampleBlog:
+    site: Site
+    page: EmbeddedPage
+    created: bool  # its comments were posted now
+    comments: int
+
+
+def load_example_blog(origins: list[str]) -> ExampleBlog:
+    """The Site of the example host (`parley serve --example-host`): its origins added to
+    the allowed ones, and one article's thread with a few comments, posted once."""
+    blog = host_site.content()
+    site = Site.objects.filter(name=blog["site"]["name"]).order_by("id").first()
+    if site is None:
+        site = Site(name=blog["site"]["name"], language=blog["site"]["language"])
+        site.allowed_origins = "\n".join(origins)
+        site.full_clean()
+        site.save()
+    else:
+        missing = [o for o in origins if o not in site.origins]
+        if missing:
+            site.allowed_origins = "\n".join([*site.origins, *missing])
+            site.full_clean()
+            site.save(update_fields=["allowed_origins"])
+    discussion = blog["discussion"]
+    article = host_site.article(discussion["article"])
+    assert article is not None, "example_blog.json: the discussion's article is not listed"
+    page, _made = open_page(
+        site,
+        origin=origins[0],
+        client="demo",
+        url=f"{origins[0]}{article.path}",
+        title=article.title,
+        identifier=article.identifier,
+    )
+    thread = page.post.thread
+    if thread.comments.exists():
+        return ExampleBlog(site, page, False, thread.comment_count)
+    with transaction.atomic():
+        started = _aware(f"{article.published}T09:00:00")
+        ids: dict[str, int] = {}
+        for item in discussion["comments"]:
+            comment = post_comment(
+                thread,
+                commenter=Commenter(name=item["author"]),
+                body=item["body"],
+                parent_id=ids[item["parent"]] if item.get("parent") else None,
+                created_at=started + timedelta(minutes=item["minutes_after"]),
+            )
+            ids[item["key"]] = comment.pk
+    thread.refresh_from_db()
+    return ExampleBlog(site, page, True, thread.comment_count)

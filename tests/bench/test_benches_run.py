@@ -61,6 +61,7 @@ SCRIPTS = {
     "demo_queue.py": ["--quick", "--json-only"],
     "screenshots.py": ["--quick"],
     "search.py": ["--quick"],
+    "embed.py": ["--quick"],
 }
 # Run by thread.py, not on their own.
 HELPERS = {"_thread_isso_seed.py", "_thread_parley_seed.py"}
@@ -95,8 +96,9 @@ def test_the_bench_runs_in_its_quick_mode(script, tmp_path):
             "The public moderation evaluation sets (../shared/data/moderation-eval)",
             bool(public_sets()),
         )
-    if script == "screenshots.py":
+    if script in ("screenshots.py", "embed.py"):
         needs(f"Chromium ({CHROMIUM}, `make browser-deps`)", Path(CHROMIUM).exists())
+    if script == "screenshots.py":
         argv += ["--out", str(tmp_path / "shots")]
     (tmp_path / "data").mkdir()
     done = subprocess.run(  # noqa: S603  (this interpreter and a script of bench/)

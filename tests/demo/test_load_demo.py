@@ -99,3 +99,69 @@ def test_the_data_checker_names_a_bad_moderation_judgement(tmp_path, change, mes
     result = _check(tmp_path)
     assert result.returncode == 1
     assert "comment c3" in result.stderr and message in result.stderr, result.stderr
+
+
+def test_the_example_blog_is_made_once_with_comments_in_two_languages(capsys, settings, tmp_path):
+    from parley.embed.models import EmbeddedPage, Site
+
+    settings.DATA_DIR = tmp_path
+    call_command("load_demo", "--example-host", "http://127.0.0.1:8001")
+    first = capsys.readouterr().out
+    assert "Made the embedding site “Example blog” (http://127.0.0.1:8001, " in first
+    site = Site.objects.get()
+    assert site.origins == ["http://127.0.0.1:8001", "http://localhost:8001"]
+    page = EmbeddedPage.objects.get()
+    assert page.site == site and page.identifier == "example-blog-harbour-ferry-timetable"
+    assert page.url == "http://127.0.0.1:8001/articles/harbour-ferry-timetable/"
+    comments = Comment.objects.filter(thread=page.post.thread)
+    assert comments.count() == 5 and comments.filter(status="published").count() == 5
+    assert comments.filter(parent__isnull=False).count() == 2
+    languages = set(comments.values_list("language", flat=True))
+    assert {"en", "pt"} <= languages, languages
+    counts = (Site.objects.count(), EmbeddedPage.objects.count(), Comment.objects.count())
+
+    call_command("load_demo", "--example-host", "http://127.0.0.1:8001")
+    assert "“Example blog” is already loaded" in capsys.readouterr().out
+    assert (Site.objects.count(), EmbeddedPage.objects.count(), Comment.objects.count()) == counts
+
+
+def test_the_example_blogs_thread_answers_both_of_its_origins(settings, tmp_path, client):
+    settings.DATA_DIR = tmp_path
+    call_command("load_demo", "--example-host", "http://127.0.0.1:8001", verbosity=0)
+    for origin in ("http://127.0.0.1:8001", "http://localhost:8001"):
+        response = client.get(
+            "/api/v1/embed/thread",
+            {
+                "url": f"{origin}/articles/harbour-ferry-timetable/",
+                "id": "example-blog-harbour-ferry-timetable",
+            },
+            HTTP_ORIGIN=origin,
+        )
+        assert response.status_code == 200, response.content
+        assert response["Access-Control-Allow-Origin"] == origin
+        thread = response.json().get("thread", response.json())
+        assert thread["comment_count"] == 5
+        assert thread["title"] == "The harbour ferry keeps its winter timetable"
+
+
+def test_another_port_for_the_example_blog_adds_its_origins(capsys, settings, tmp_path):
+    from parley.embed.models import Site
+
+    settings.DATA_DIR = tmp_path
+    call_command("load_demo", "--example-host", "http://127.0.0.1:8001", verbosity=0)
+    call_command("load_demo", "--example-host", "http://127.0.0.1:9001")
+    assert Site.objects.get().origins == [
+        "http://127.0.0.1:8001",
+        "http://localhost:8001",
+        "http://127.0.0.1:9001",
+        "http://localhost:9001",
+    ]
+
+
+@pytest.mark.parametrize("address", ["https://127.0.0.1:8001", "http://127.0.0.1", "8001"])
+def test_a_bad_example_host_address_is_refused_with_a_sentence(settings, tmp_path, address):
+    from django.core.management.base import CommandError
+
+    settings.DATA_DIR = tmp_path
+    with pytest.raises(CommandError, match="is not an address such as http://127.0.0.1:8001"):
+        call_command("load_demo", "--example-host", address, verbosity=0)

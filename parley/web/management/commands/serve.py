@@ -12,6 +12,10 @@ directory. All are children of this one: a signal to it reaches them. If the web
 the front door stops, the site stops; if the stream server or the task worker stops, it is
 logged and started again after a wait that doubles from BACKOFF_FIRST up to BACKOFF_CAP (and
 starts over once it has run for STEADY_AFTER), while the site keeps serving.
+
+With --example-host PORT (what `make run` passes), a thread of this process also serves the
+example blog (parley/demo/host_site.py) on that port of the same host: another origin whose
+pages embed the widget, stopped with the server.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from parley.demo.host_site import HostSite
 from parley.lib import frontdoor
 from parley.realtime import handoff
 from parley.web.management.commands.worker import SERVE_NICENESS
@@ -88,6 +93,11 @@ def _shown(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+def _browsable(host: str) -> str:
+    """The host a browser on this machine reaches a server listening on `host` by."""
+    return {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104
+
+
 def _front_door(listener: socket.socket, backends: frontdoor.Backends) -> None:
     try:
         asyncio.run(frontdoor.serve_on(listener, backends))
@@ -118,8 +128,18 @@ class Command(BaseCommand):
             action="store_true",
             help="Do not start the background task worker (it runs elsewhere).",
         )
+        parser.add_argument(
+            "--example-host",
+            type=int,
+            default=None,
+            metavar="PORT",
+            help=(
+                "Also serve the example blog, whose pages embed the widget, on this port of "
+                "the same host (`make run` does, on the port after Parley's)."
+            ),
+        )
 
-    def handle(self, *args, host, port, workers, threads, no_tasks, **options):
+    def handle(self, *args, host, port, workers, threads, no_tasks, example_host, **options):
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             raise CommandError(
@@ -136,6 +156,9 @@ class Command(BaseCommand):
         if granian is None:
             raise CommandError("granian is not installed in this environment: run `make install`.")
         listener = self._listen(host, port)
+        blog = None
+        if example_host is not None:
+            blog = self._example_host(host, example_host, port)
         run = _run_dir()
         pages, streams = str(run / "pages.sock"), str(run / "live.sock")
         common = [
@@ -206,8 +229,34 @@ class Command(BaseCommand):
         )
         door.start()
         self.stdout.write(f"Parley is running at http://{_shown(host)}:{port}/  (Ctrl+C stops it)")
+        if blog is not None:
+            blog.start()
+            self.stdout.write(f"The widget on another site: {blog.url}")
         sys.stdout.flush()
-        self._supervise(web, restartable, env, door, first)
+        try:
+            self._supervise(web, restartable, env, door, first)
+        finally:
+            if blog is not None:
+                blog.stop()
+
+    def _example_host(self, host: str, port: int, parley_port: int) -> HostSite:
+        """The example blog, its address bound at once (a port in use is said before
+        anything starts); it serves once Parley does."""
+        if port == parley_port:
+            raise CommandError(
+                f"--example-host {port} is Parley's own port: give the example blog another, "
+                f"such as {parley_port + 1}."
+            )
+        try:
+            public = _browsable(host)
+            return HostSite(
+                host, port, parley_url=f"http://{_shown(public)}:{parley_port}", public_host=public
+            )
+        except OSError as error:
+            raise CommandError(
+                f"Cannot serve the example blog on {host}:{port}: {error.strerror}. Stop what "
+                "uses that port, or choose another with --example-host (EXAMPLE_PORT in make)."
+            ) from None
 
     def _listen(self, host: str, port: int) -> socket.socket:
         """The public address, bound before anything starts, so that a port in use is said
