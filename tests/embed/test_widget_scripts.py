@@ -53,3 +53,26 @@ def test_the_bundle_defines_one_global_and_no_eval():
     source = (BUILT / "embed.js").read_text()
     assert "window.Parley=" in source
     assert "eval(" not in source and "new Function" not in source
+
+
+@pytest.mark.parametrize("name", ["embed.js", "count.js"])
+def test_a_browser_that_takes_gzip_gets_the_script_gzipped(client, name):
+    plain = client.get(f"/{name}")
+    packed = client.get(f"/{name}", HTTP_ACCEPT_ENCODING="br, gzip, deflate")
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content)
+    assert "Accept-Encoding" in packed["Vary"]
+    assert packed["ETag"] != plain["ETag"]
+    assert (
+        client.get(
+            f"/{name}", HTTP_IF_NONE_MATCH=packed["ETag"], HTTP_ACCEPT_ENCODING="gzip"
+        ).status_code
+        == 304
+    )
+
+
+def test_gzip_refused_with_q_0_gets_the_plain_script(client):
+    response = client.get("/embed.js", HTTP_ACCEPT_ENCODING="gzip;q=0, identity")
+    assert "Content-Encoding" not in response
+    assert response.content == (BUILT / "embed.js").read_bytes()
