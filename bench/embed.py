@@ -36,12 +36,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.common import content  # noqa: E402
+from bench.common.browser import launch, require_chromium  # noqa: E402
 from bench.common.client import free_port, pct  # noqa: E402
 from bench.common.env import use_fresh_sqlite  # noqa: E402
 from bench.common.machine import Monitor, add_wait_quiet, wait_for_quiet  # noqa: E402
 from bench.common.servers import Server  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
 PARLEY = str(Path(sys.executable).with_name("parley"))
 ARTICLE = "lighthouse-reopens"  # the example blog's article the bench's thread is under
 COMMENTS = 50
@@ -141,19 +141,7 @@ def first_renders(url: str, loads: int, expect: str) -> tuple[list[dict], list[s
     samples: list[dict] = []
     problems: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-dev-shm-usage",
-            ],
-        )
+        browser = launch(playwright)
         for load in range(loads):
             # A new context each time: no widget state kept between loads (the HTTP cache
             # too is the context's, so every load fetches embed.js and the thread anew).
@@ -206,8 +194,7 @@ def main() -> None:
     add_wait_quiet(parser)
     args = parser.parse_args()
     loads = args.loads or (3 if args.quick else 30)
-    if not Path(CHROMIUM).exists():
-        raise SystemExit(f"{CHROMIUM} is missing: run `make browser-deps`.")
+    require_chromium()
 
     folder = use_fresh_sqlite("parley-bench-embed-")
     port, blog_port = free_port(), free_port()

@@ -32,9 +32,12 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common.browser import launch, require_chromium  # noqa: E402
+
 OUT = ROOT / "docs" / "screenshots"
 PARLEY = str(Path(sys.executable).with_name("parley"))
-CHROMIUM = "/usr/bin/chromium"
 DEMO_DATA = ROOT / "parley" / "demo" / "data" / "discussion.json"
 DEMO_POLL_SECONDS = 120
 DEMO_WAIT_SECONDS = 40 * 60
@@ -515,27 +518,14 @@ def main() -> None:
     wanted = {name for name in arguments.only.split(",") if name}
     if unknown := wanted - {shot.name for shot in SHOTS}:
         raise SystemExit(f"no such shot: {', '.join(sorted(unknown))}")
-    if not Path(CHROMIUM).exists():
-        raise SystemExit(f"{CHROMIUM} is missing: run `make browser-deps`.")
+    require_chromium()
     wait_for_demo_data()
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="parley-shots-") as tmp:
         server = DemoServer(Path(tmp)).start()
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=CHROMIUM,
-                    headless=True,
-                    args=[
-                        "--no-sandbox",
-                        "--disable-gpu",
-                        "--disable-background-networking",
-                        "--disable-component-update",
-                        "--disable-sync",
-                        "--no-first-run",
-                        "--hide-scrollbars",
-                    ],
-                )
+                browser = launch(playwright, "--hide-scrollbars")
                 for shot in SHOTS:
                     if wanted and shot.name not in wanted:
                         continue
