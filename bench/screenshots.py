@@ -28,6 +28,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -248,6 +249,7 @@ SCROLL_TO_WIDGET = """(fraction) => {
 COUNTS_READY = """() => [...document.querySelectorAll('[data-parley-count]')].every(
     link => /\\d/.test(link.textContent))"""
 BLOG_ARTICLE = "/articles/harbour-ferry-timetable/"
+SIGN_IN = "/embed/sign-in/?origin={blog}"
 
 
 @dataclass(frozen=True)
@@ -260,7 +262,8 @@ class Shot:
     clip: str | None = None  # a script returning the part of the page to keep
     act: Callable[[Page, str], None] | None = None  # what the reader does before the picture
     refused: bool = False  # the page answers 4xx on purpose (the browser logs that as an error)
-    path: str = ""  # a page of the site instead of the dossier, e.g. "/moderation/"
+    path: str = ""  # a page of the site instead of the dossier, e.g. "/moderation/";
+    # "{blog}" in it stands for the example blog's origin
     moderator: bool = False  # log in as the demo's admin first
     blog: bool = False  # a page of the example blog (path on its origin), not of Parley
     ready: str | None = None  # a script that is true once the page is ready for the picture
@@ -333,6 +336,9 @@ SHOTS = [
         for theme in ("light", "dark")
         for device in ("desktop", "phone")
     ),
+    # The sign-in popup a reader of the blog opens from the widget, once logged in to Parley.
+    Shot("embed-sign-in-desktop", phone=False, height=600, path=SIGN_IN, moderator=True),
+    Shot("embed-sign-in-phone", phone=True, path=SIGN_IN, moderator=True),
     Shot("embed-index-desktop", phone=False, height=800, path="/", blog=True, ready=COUNTS_READY),
     Shot("embed-index-phone", phone=True, path="/", blog=True, ready=COUNTS_READY),
     # Last: they use up this address's log-in attempts.
@@ -453,7 +459,8 @@ def shoot(browser: Browser, server: DemoServer, shot: Shot, out: Path) -> Path:
     if shot.blog:
         url = server.blog + shot.path
     else:
-        url = server.base + shot.path if shot.path else server.dossier_url
+        path = shot.path.replace("{blog}", quote(server.blog, safe=""))
+        url = server.base + path if path else server.dossier_url
     options: dict = {"timezone_id": READER_ZONE, "locale": "en-GB"}
     if shot.phone:
         options |= {
