@@ -20,3 +20,8 @@ export function catalogFor(language) {
   t.code = code;
   return t;
 }
+
+// A comment's author as the reader sees them: their name, else "Anonymous".
+export function authorName(t, comment) {
+  return comment.author.name || t("anonymous");
+}
