@@ -1,7 +1,8 @@
 // Live updates: the thread's server-sent events (answer.live.stream), else its polling
 // fallback (answer.live.poll), as Parley's own thread page follows them. Events name the
 // comments that changed; the changed comments are read in one request per burst (one comment:
-// GET /api/v1/comments/{id}; more: the thread's first page) and go through widget.apply.
+// GET /api/v1/comments/{id}; more, or a reader who reads translations: the thread's first
+// page, in the reader's language) and go through widget.apply.
 // No cookies either way: both are read with credentials omitted.
 import { ApiError } from "./api.js";
 
@@ -152,6 +153,8 @@ export class Live {
     const removed = new Set();
     const changed = new Set();
     for (const { kind, comments } of burst) {
+      // A translation shows only to a reader who reads in another language.
+      if (kind === "translated" && !this.widget.lang) continue;
       for (const id of comments) {
         if (kind === "removed") {
           removed.add(id);
@@ -174,7 +177,9 @@ export class Live {
     const ids = [...changed, ...removed];
     if (!ids.length) return;
     const found = new Map();
-    if (ids.length === 1) {
+    // One comment's own route has no translations: a reader in another language reads the
+    // page, as the widget's translations do.
+    if (ids.length === 1 && !this.widget.lang) {
       try {
         const comment = await this.widget.api.get(`/api/v1/comments/${ids[0]}`);
         found.set(comment.id, comment);
