@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
+from parley.embed.models import EmbeddedPage
 from tests.embed import test_widget_browser as widget_browser
 from tests.embed.test_widget_browser import EN, blog, ready, snippet, thread_of
 
@@ -129,3 +130,26 @@ def test_behind_parley_serve_the_widget_follows_the_stream(
         assert polls == [] and errors == []
     finally:
         context.close()
+
+
+def test_the_reader_who_opens_the_thread_follows_it_at_once(
+    reader, host_site, parley, no_rate_limit
+):
+    origin, pages = host_site()
+    blog(origin)
+    pages["/hello/"] = snippet(parley)
+    page = reader()
+    page.goto(origin + "/hello/")
+    widget = ready(page)
+    assert widget.get_attribute("data-parley-live") is None  # no thread, nothing to follow
+    page.get_by_label("Comment", exact=True).fill("The first word on this page.")
+    page.get_by_label("Name").fill("Ana Lima")
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_role("heading", name="1 comment")).to_be_visible()
+    expect(widget).to_have_attribute("data-parley-live", "poll")
+    thread_id = EmbeddedPage.objects.get().post.thread.pk
+    answer = {"name": "Rui Costa", "body": "And the second, from elsewhere."}
+    _api("POST", f"threads/{thread_id}/comments", origin, answer)
+    expect(page.get_by_text("And the second, from elsewhere.")).to_be_visible(timeout=SOON)
+    expect(page.get_by_role("heading", name="2 comments")).to_be_visible()
+    assert page.errors == []

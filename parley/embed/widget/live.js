@@ -19,6 +19,12 @@ function backoff(failures) {
   return Math.round(base * (0.7 + Math.random() * 0.6));
 }
 
+// The live addresses of a thread the widget has just opened (its answer had none): the same
+// as the thread answer's `live`, from the thread's first version.
+export function liveOf(origin, threadId) {
+  return { stream: `${origin}/live/threads/${threadId}/`, poll: `${origin}/threads/${threadId}/events/`, after: 0 };
+}
+
 export class Live {
   constructor(widget, live) {
     this.widget = widget;

@@ -212,11 +212,16 @@ export class Widget {
       performance.mark("parley:render");
     }
     this.setState("ready");
-    if (this.updates) this.updates.stop();
-    this.updates = answer.live ? new Live(this, answer.live) : null;
-    if (this.updates) this.updates.start();
+    this.follow(answer.live);
     fetchHeld(this);
     askAgainForTranslations(this);
+  }
+
+  // Live updates of the thread (null: none, while the page has no thread).
+  follow(live) {
+    if (this.updates) this.updates.stop();
+    this.updates = live ? new Live(this, live) : null;
+    if (this.updates) this.updates.start();
   }
 
   failed(error) {
