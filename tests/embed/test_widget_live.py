@@ -15,6 +15,7 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
+from parley.discussion.actions import set_thread_open
 from parley.embed.models import EmbeddedPage
 from tests.embed import test_widget_browser as widget_browser
 from tests.embed.test_widget_browser import EN, blog, ready, snippet, thread_of
@@ -75,6 +76,14 @@ def test_comments_posted_edited_and_removed_elsewhere_appear_without_a_reload(
     expect(page.get_by_text("The treaty said Monday.")).to_be_visible(timeout=SOON)
     expect(page.get_by_text("Trucks waited at the border crossing.")).to_be_visible()
     expect(page.get_by_role("heading", name="3 comments")).to_be_visible()
+
+    # Closed by a moderator: the form goes, the comments stay.
+    set_thread_open(thread, False)
+    expect(page.get_by_text("This discussion is closed to new comments.")).to_be_visible(
+        timeout=SOON
+    )
+    expect(page.get_by_role("button", name="Post comment")).to_have_count(0)
+    expect(page.get_by_text("The treaty said Monday.")).to_be_visible()
     assert page.errors == []
 
 

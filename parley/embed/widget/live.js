@@ -128,18 +128,39 @@ export class Live {
 
   received(kind, event) {
     if (this.stopped) return;
-    if (kind === "reload" || kind === "thread") {
-      // Too much was missed, or the thread itself changed (closed, opened): read it again.
-      // The widget's reload starts a new Live from its answer.
+    if (kind === "reload") {
+      // More was missed than is kept: read the thread again (the widget's reload starts a
+      // new Live from its answer).
       this.stop();
       this.widget.reload();
       return;
     }
     if (typeof event.version !== "number" || event.version <= this.seen) return;
     this.seen = event.version;
+    if (kind === "thread") {
+      this.threadChanged();
+      return;
+    }
     this.pending.push({ kind, comments: event.comments || [] });
     if (this.pending.length === 1 && !this.reading) {
       setTimeout(() => this.readBurst(), BURST_MS);
+    }
+  }
+
+  // The thread itself changed (its post edited, or the thread closed or opened): the widget
+  // is read again only when it now takes comments or no longer does, so that a comment being
+  // written is not lost for a change of the post's text.
+  async threadChanged() {
+    const widget = this.widget;
+    try {
+      const answer = await widget.api.get(widget.threadPath());
+      if (this.stopped || !answer.thread || !widget.answer.thread) return;
+      if (answer.thread.is_open !== widget.answer.thread.is_open) {
+        this.stop();
+        widget.show(answer);
+      }
+    } catch {
+      // the next change, or a reload, tells
     }
   }
 
