@@ -100,11 +100,11 @@ def check_thread(request: HttpRequest, thread_id: int) -> None:
         raise other_site()
 
 
-def admit_live(request: HttpRequest, thread_id: int) -> list[tuple[str, str]]:
-    """The headers to add to an answer of a thread's live events (its stream or its polling
-    fallback), or 403 `other_site` for a cross-origin request about a thread that is not the
-    Origin's site's. A cross-origin request is then answered as a guest's: the caller drops
-    its session (`is_cross_origin` says whether)."""
+def admit_live(request: HttpRequest, thread_id: int) -> tuple[bool, list[tuple[str, str]]]:
+    """Whether a request for a thread's live events (its stream or its polling fallback) is
+    cross-origin, to be answered as a guest's (the caller drops its session), and the headers
+    to add to its answer; 403 `other_site` for a cross-origin request about a thread that is
+    not the Origin's site's."""
     try:
         cross = is_cross_origin(request)
     except DisallowedHost:  # the stream process reads the Host itself; a WSGI one refused it
@@ -114,7 +114,7 @@ def admit_live(request: HttpRequest, thread_id: int) -> list[tuple[str, str]]:
     if cross:
         check_thread(request, thread_id)
         headers.append(("Access-Control-Allow-Origin", request.headers["Origin"]))
-    return headers
+    return cross, headers
 
 
 def bearer_of(request: HttpRequest) -> str | None:
@@ -156,12 +156,12 @@ class EmbedMiddleware:
 
     def _live_events(self, request: HttpRequest, thread_id: int) -> HttpResponse:
         try:
-            headers = admit_live(request, thread_id)
+            cross, headers = admit_live(request, thread_id)
         except ActionError as error:
             response = _error(error)
             patch_vary_headers(response, ["Origin"])
             return response
-        if is_cross_origin(request):
+        if cross:
             request.user = AnonymousUser()
             request.COOKIES = {}
         response = self.get_response(request)

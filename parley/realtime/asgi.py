@@ -49,9 +49,10 @@ Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 ASGIApp = Callable[..., Awaitable[None]]
-# Given the stream's request (as Django would see it) and the thread's id: the headers to add
-# to the stream's answers, or an ActionError raised to refuse it; it may query the database.
-Gate = Callable[[HttpRequest, int], list[tuple[str, str]]]
+# Given the stream's request (as Django would see it) and the thread's id: whether the stream
+# is a guest's whatever its cookies (a page of another origin) and the headers to add to its
+# answers, or an ActionError raised to refuse it; it may query the database.
+Gate = Callable[[HttpRequest, int], tuple[bool, list[tuple[str, str]]]]
 
 THREAD_PATH = re.compile(r"/live/threads/([0-9]+)/")
 MODERATION_PATH = "/live/moderation/"
@@ -182,14 +183,14 @@ def _opening(thread_id: int, session_key: str | None) -> tuple[int, bool]:
 def _admitted(
     gate: Gate, scope: Scope, thread_id: int, session_key: str | None
 ) -> tuple[int, bool, list[tuple[str, str]]]:
-    """The gate's headers, then the opening's, the session dropped for a cross-origin
-    request (the gate marks it on the request, as the embed middleware reads it)."""
+    """The opening, once the gate let the request in (without its session, for a guest),
+    and the gate's headers."""
     request = ASGIRequest(scope, io.BytesIO())
     request.META.pop(SCHEME_KEY, None)
-    if scheme := forwarded_scheme(request):
+    if scheme := forwarded_scheme(request):  # as ForwardedSchemeMiddleware sets it for pages
         request.META[SCHEME_KEY] = scheme
-    headers = gate(request, thread_id)
-    if any(name.lower() == "access-control-allow-origin" for name, _value in headers):
+    guest, headers = gate(request, thread_id)
+    if guest:
         session_key = None
     current, staff = _opening(thread_id, session_key)
     return current, staff, headers
