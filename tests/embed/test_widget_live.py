@@ -96,6 +96,7 @@ def test_the_widget_stops_following_when_destroyed(reader, host_site, parley, po
     page.goto(origin + "/hello/")
     ready(page)
     page.evaluate("Parley.destroy(document.querySelector('[data-parley-thread]'))")
+    expect(page.locator("[data-parley-live]")).to_have_count(0)
     polls = []
     page.on("request", lambda r: polls.append(r.url) if "/events/" in r.url else None)
     page.wait_for_timeout(6_000)

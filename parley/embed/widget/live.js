@@ -46,6 +46,7 @@ export class Live {
 
   stop() {
     this.stopped = true;
+    this.widget.el.removeAttribute("data-parley-live");
     this.close();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
