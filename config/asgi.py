@@ -10,6 +10,8 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_application = get_asgi_application()
 
-from parley.realtime.asgi import Application  # noqa: E402  (once Django is set up)
+from parley.embed.middleware import admit_live  # noqa: E402  (once Django is set up)
+from parley.realtime.asgi import Application  # noqa: E402
 
-application = Application(django_application)
+# Pages of other sites follow their own threads only, as guests (the embed app's rule).
+application = Application(django_application, gate=admit_live)

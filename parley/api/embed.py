@@ -21,6 +21,7 @@ from pydantic import ConfigDict, Field
 
 from parley.api import views
 from parley.api.schemas import CommentPageOut, ErrorOut, Sort
+from parley.discussion import access
 from parley.embed import actions, sites, sso, tokens
 from parley.embed.addresses import MAX_URL_LENGTH
 from parley.embed.middleware import own_origin, token_refused
@@ -87,6 +88,15 @@ class ViewerOut(Schema):
     )
 
 
+class LiveOut(Schema):
+    stream: str = Field(description="The thread's server-sent events (an EventSource's URL).")
+    poll: str = Field(description="The polling fallback: GET it with ?after=<last event id>.")
+    after: int = Field(
+        description="The thread's version when the comments were read: the last event id "
+        "the widget has."
+    )
+
+
 class EmbedThreadOut(Schema):
     site: SiteOut
     thread: ThreadOut | None = Field(description="Null until the page's first comment.")
@@ -98,7 +108,9 @@ class EmbedThreadOut(Schema):
     flag_reasons: list[ReasonOut]
     viewer: ViewerOut | None = Field(description="Who the bearer token signs in; else null.")
     sign_in_url: str = Field(description="The sign-in popup's address, for this origin.")
-    live: None = Field(None, description="Always null for now.")
+    live: LiveOut | None = Field(
+        description="Where to follow the thread's changes; null until the page's first comment."
+    )
 
 
 class SsoIn(Schema):
@@ -146,6 +158,16 @@ def sign_in_url(request: HttpRequest) -> str:
     return f"{own_origin(request)}{path}?origin={quote(origin, safe='')}"
 
 
+def live_of(request: HttpRequest, thread_id: int, version: int) -> dict:
+    """The thread's live events, by absolute address (the widget runs on another origin)."""
+    origin = own_origin(request)
+    return {
+        "stream": origin + reverse("live-thread", args=[thread_id]),
+        "poll": origin + reverse("thread-events", args=[thread_id]),
+        "after": version,
+    }
+
+
 @router.get(
     "/embed/thread",
     response={200: EmbedThreadOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
@@ -156,10 +178,14 @@ def get_thread(request: HttpRequest, params: Query[ThreadParams]):
     site = sites.require(request)
     lang = views.reader_language(params.lang)
     page = actions.find_page(site, url=params.url, identifier=params.id)
-    comments = None
+    comments = live = None
     if page is not None:
+        thread_id = page.post.thread.pk
+        # Read before the comments: events after it may repeat what they show, never miss.
+        version = access.thread_version(thread_id)
         first = views.PageParams(sort=params.sort, lang=lang, offset=0, limit=FIRST_PAGE)
-        comments = json.loads(views.comment_page(page.post.thread.pk, first, lang))
+        comments = json.loads(views.comment_page(thread_id, first, lang, version=version))
+        live = live_of(request, thread_id, version)
     user = request.user if request.user.is_authenticated else None
     answer = {
         "site": {"name": site.name, "language": site.language},
@@ -170,7 +196,7 @@ def get_thread(request: HttpRequest, params: Query[ThreadParams]):
         "flag_reasons": views.flag_reasons(),
         "viewer": tokens.viewer_of(user),
         "sign_in_url": sign_in_url(request),
-        "live": None,
+        "live": live,
     }
     return JsonResponse(answer, json_dumps_params={"ensure_ascii": False})
 

@@ -11,6 +11,12 @@ For /api/v1/ requests, after Django's AuthenticationMiddleware:
 - the widget's routes (cors.WIDGET_PATHS) answer CORS for the sites' origins, preflights
   included.
 
+The live events of a thread (the polling fallback /threads/<id>/events/ here, the stream
+/live/threads/<id>/ through `admit_live`, which config.asgi gives the stream process) follow
+the same rules across origins: the session is ignored, the thread must be the Origin's site's
+(403 `other_site` otherwise, without CORS headers), and an allowed origin gets
+`Access-Control-Allow-Origin` (no credentials); every answer says `Vary: Origin`.
+
 The sign-in popup's pages (/embed/sign-in/, and the log-in page on its way back there) answer
 `Cross-Origin-Opener-Policy: unsafe-none` instead of the site-wide same-origin: under that
 policy the browser would cut the popup from the host page that opened it, and the popup could
@@ -19,17 +25,24 @@ not hand it the token.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from parley.discussion import access
 from parley.embed import addresses, cors, sites, tokens
 from parley.embed.models import EmbeddedPage
 from parley.lib.errors import ActionError, Forbidden
 
 API_PREFIX = "/api/v1/"
 SIGN_IN_PATH = "/embed/sign-in/"
+# The polling fallback of a thread's live events (parley.realtime.views.thread_events).
+EVENTS_PATH = re.compile(r"/threads/([0-9]+)/events/")
 _CROSS = "_parley_cross_origin"
 
 
@@ -87,6 +100,23 @@ def check_thread(request: HttpRequest, thread_id: int) -> None:
         raise other_site()
 
 
+def admit_live(request: HttpRequest, thread_id: int) -> tuple[bool, list[tuple[str, str]]]:
+    """Whether a request for a thread's live events (its stream or its polling fallback) is
+    cross-origin, to be answered as a guest's (the caller drops its session), and the headers
+    to add to its answer; 403 `other_site` for a cross-origin request about a thread that is
+    not the Origin's site's."""
+    try:
+        cross = is_cross_origin(request)
+    except DisallowedHost:  # the stream process reads the Host itself; a WSGI one refused it
+        cross = True
+        setattr(request, _CROSS, cross)
+    headers = [("Vary", "Origin")]
+    if cross:
+        check_thread(request, thread_id)
+        headers.append(("Access-Control-Allow-Origin", request.headers["Origin"]))
+    return cross, headers
+
+
 def bearer_of(request: HttpRequest) -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _space, secret = header.partition(" ")
@@ -109,6 +139,8 @@ class EmbedMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (events := EVENTS_PATH.fullmatch(request.path)) is not None:
+            return self._live_events(request, access.row_id(events.group(1)) or 0)
         if not request.path.startswith(API_PREFIX):
             response = self.get_response(request)
             if _in_sign_in_popup(request):
@@ -120,6 +152,24 @@ class EmbedMiddleware:
         response = self._authenticated(request)
         if widget:
             cors.add_headers(request, response)
+        return response
+
+    def _live_events(self, request: HttpRequest, thread_id: int) -> HttpResponse:
+        try:
+            cross, headers = admit_live(request, thread_id)
+        except ActionError as error:
+            response = _error(error)
+            patch_vary_headers(response, ["Origin"])
+            return response
+        if cross:
+            request.user = AnonymousUser()
+            request.COOKIES = {}
+        response = self.get_response(request)
+        for name, value in headers:
+            if name == "Vary":
+                patch_vary_headers(response, [value])
+            else:
+                response[name] = value
         return response
 
     def _preflight(self, request: HttpRequest) -> HttpResponse:

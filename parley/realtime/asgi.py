@@ -12,12 +12,18 @@ version, who the session's user is, the replay) runs in the process's few thread
 What is kept of a request: the client's address (parley.lib.clients, from the peer and the
 headers it reads), the session cookie (Django's session engine and auth's get_user). Streams
 change nothing, so CSRF does not apply; anything but GET is refused with 405.
+
+Pages of other sites (the embedded widget) read a thread's stream across origins: the
+application's `gate` (given by config.asgi: the embed app's rule, which this app does not
+import) answers the headers to add (CORS) or refuses the thread, and a cross-origin stream is
+a guest's, whatever its cookies.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import json
 import logging
 import re
@@ -27,11 +33,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, QueryDict, parse_cookie
 from django.utils.translation import gettext as _
 
 from parley.discussion import access
-from parley.lib.clients import client_ip
+from parley.lib.clients import SCHEME_KEY, client_ip, forwarded_scheme
 from parley.lib.errors import ActionError, Forbidden
 from parley.realtime import events, handoff, streams
 from parley.realtime.views import RETRY_MS, encode, last_id
@@ -42,6 +49,10 @@ Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 ASGIApp = Callable[..., Awaitable[None]]
+# Given the stream's request (as Django would see it) and the thread's id: whether the stream
+# is a guest's whatever its cookies (a page of another origin) and the headers to add to its
+# answers, or an ActionError raised to refuse it; it may query the database.
+Gate = Callable[[HttpRequest, int], tuple[bool, list[tuple[str, str]]]]
 
 THREAD_PATH = re.compile(r"/live/threads/([0-9]+)/")
 MODERATION_PATH = "/live/moderation/"
@@ -59,8 +70,9 @@ STREAM_HEADERS = [
 class Application:
     """Streams here, the rest to `django` (Django's ASGI application)."""
 
-    def __init__(self, django: ASGIApp) -> None:
+    def __init__(self, django: ASGIApp, gate: Gate | None = None) -> None:
         self.django = django
+        self.gate = gate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -72,7 +84,7 @@ class Application:
                 await Request(scope, receive, send).moderation()
                 return
             if (match := THREAD_PATH.fullmatch(path)) is not None:
-                await Request(scope, receive, send).thread(match.group(1))
+                await Request(scope, receive, send, self.gate).thread(match.group(1))
                 return
         await self.django(scope, receive, send)
 
@@ -168,13 +180,31 @@ def _opening(thread_id: int, session_key: str | None) -> tuple[int, bool]:
     return current, _moderates(session_key)
 
 
+def _admitted(
+    gate: Gate, scope: Scope, thread_id: int, session_key: str | None
+) -> tuple[int, bool, list[tuple[str, str]]]:
+    """The opening, once the gate let the request in (without its session, for a guest),
+    and the gate's headers."""
+    request = ASGIRequest(scope, io.BytesIO())
+    request.META.pop(SCHEME_KEY, None)
+    if scheme := forwarded_scheme(request):  # as ForwardedSchemeMiddleware sets it for pages
+        request.META[SCHEME_KEY] = scheme
+    guest, headers = gate(request, thread_id)
+    if guest:
+        session_key = None
+    current, staff = _opening(thread_id, session_key)
+    return current, staff, headers
+
+
 class Request:
     """One request for a stream."""
 
-    def __init__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __init__(self, scope: Scope, receive: Receive, send: Send, gate: Gate | None = None):
         self.scope = scope
         self.receive = receive
         self.send = send
+        self.gate = gate
+        self.extra: list[tuple[bytes, bytes]] = []  # the gate's headers, on every answer
         self.headers: dict[str, str] = {}
         for raw_name, raw_value in scope.get("headers", []):
             name = raw_name.decode("latin-1").lower()
@@ -210,6 +240,7 @@ class Request:
             (b"content-type", b"application/json"),
             (b"content-length", str(len(content)).encode()),
             (b"x-content-type-options", b"nosniff"),
+            *self.extra,
             *(extra or []),
         ]
         await self.send({"type": "http.response.start", "status": status, "headers": headers})
@@ -243,7 +274,13 @@ class Request:
             return
         thread_id = int(digits) if len(digits) <= _ID_DIGITS else 0
         try:
-            current, staff = await streams.db(_opening, thread_id, self.session_key())
+            if self.gate is None:
+                current, staff = await streams.db(_opening, thread_id, self.session_key())
+            else:
+                current, staff, headers = await streams.db(
+                    _admitted, self.gate, self.scope, thread_id, self.session_key()
+                )
+                self.extra = [(n.lower().encode(), v.encode("latin-1")) for n, v in headers]
             raw = self.headers.get("last-event-id")
             if raw is None:
                 query = QueryDict(self.scope.get("query_string", b"").decode("utf-8", "replace"))
@@ -302,7 +339,8 @@ class Request:
         return hub.join(client, staff=staff, thread_id=thread_id, version=version)
 
     async def start(self) -> None:
-        await self.send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})
+        headers = STREAM_HEADERS + self.extra
+        await self.send({"type": "http.response.start", "status": 200, "headers": headers})
         await self.chunk(f"retry: {RETRY_MS}\n\n".encode())
 
     async def chunk(self, data: bytes) -> None:

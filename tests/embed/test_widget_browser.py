@@ -118,6 +118,9 @@ def reader(third_party_browser):
         )
         contexts.append(context)
         page = context.new_page()
+        # Django's live server serves no live streams (the stream process does, behind
+        # `parley serve`): the widget polls instead, as where a stream is blocked.
+        page.add_init_script("window.EventSource = undefined;")
         page.errors = []
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))
         page.on(

@@ -3,6 +3,7 @@
 import { ApiError } from "./api.js";
 import { h } from "./dom.js";
 import { authorName } from "./i18n.js";
+import { liveOf } from "./live.js";
 import { refused, signOutLocally, viewerOf } from "./session.js";
 
 // The form's parts, kept as widget.compose while the thread is open.
@@ -79,6 +80,7 @@ async function ensureThread(widget) {
     title: options.title || document.title,
     id: options.id || "",
   });
+  if (!widget.updates) widget.follow(liveOf(widget.origin, answer.thread.thread_id));
   return answer.thread;
 }
 

@@ -6,6 +6,7 @@ import { composeForm } from "./compose.js";
 import { h } from "./dom.js";
 import { catalogFor } from "./i18n.js";
 import { askAgainForTranslations, guessLanguage, languageControl, settleLanguage } from "./languages.js";
+import { Live } from "./live.js";
 import { addPage, fetchHeld, openPermalink, permalinked } from "./pages.js";
 import { SelectionQuote } from "./quote.js";
 import { refused, signedIn, signInWithSso, signOutLocally, viewerBar } from "./session.js";
@@ -87,6 +88,7 @@ export class Widget {
     window.removeEventListener("hashchange", this.onHash);
     document.removeEventListener("selectionchange", this.onSelection);
     this.destroyed = true;
+    if (this.updates) this.updates.stop();
     this.root.replaceChildren();
     this.el.removeAttribute("data-parley-state");
   }
@@ -210,8 +212,16 @@ export class Widget {
       performance.mark("parley:render");
     }
     this.setState("ready");
+    this.follow(answer.live);
     fetchHeld(this);
     askAgainForTranslations(this);
+  }
+
+  // Live updates of the thread (null: none, while the page has no thread).
+  follow(live) {
+    if (this.updates) this.updates.stop();
+    this.updates = live ? new Live(this, live) : null;
+    if (this.updates) this.updates.start();
   }
 
   failed(error) {
@@ -282,6 +292,14 @@ export class Widget {
   // Puts a comment in the page or updates it in place: the page's answers, the reader's
   // own posts and, later, live events all come through here.
   apply(event) {
+    if (event.type === "removed") {
+      // Gone for readers (removed by its author or a moderator): out of the list.
+      const node = this.nodeOf(event.id);
+      if (node) node.remove();
+      this.comments.delete(event.id);
+      this.updateEmpty();
+      return;
+    }
     if (event.type === "deleted") {
       const known = this.comments.get(event.id);
       if (known) this.apply({ type: "comment", comment: { ...known, status: "deleted" } });
