@@ -133,14 +133,7 @@ function confirmDelete(widget, comment, mine, button) {
           try {
             await widget.api.delete(`/api/v1/comments/${comment.id}`, { headers: authHeaders(mine) });
             widget.store.removeEdit(comment.id);
-            if (comment.status === "published") widget.countChanged(-1);
-            if (comment.reply_count > 0) {
-              widget.apply({ type: "deleted", id: comment.id });
-            } else {
-              widget.nodeOf(comment.id).remove();
-              widget.comments.delete(comment.id);
-              widget.updateEmpty();
-            }
+            widget.apply({ type: comment.reply_count > 0 ? "deleted" : "removed", id: comment.id });
             widget.say(t("deleted"));
           } catch (error) {
             widget.showStatus(widget.messageOf(error), true, status);

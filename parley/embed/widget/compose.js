@@ -103,7 +103,6 @@ async function post(widget, event) {
     compose.body.value = "";
     if (compose.parentId) cancelReply(widget);
     widget.apply({ type: "comment", comment: posted });
-    if (posted.status === "published") widget.countChanged(1);
     widget.showStatus(posted.status === "pending" ? posted.notice || t("awaitingNote") : t("posted"));
   } catch (error) {
     if (refused(error)) {

@@ -229,15 +229,11 @@ export class Live {
     const known = widget.comments.get(id);
     const node = widget.nodeOf(id);
     if (node && node.querySelector("form")) return; // the reader is editing or replying there
-    const counted = (c) => (c && c.status === "published" ? 1 : 0);
     if (!comment) {
       // Gone for readers; a comment merely beyond the part read stays as it is.
-      if (!wasRemoved || !known) return;
-      widget.countChanged(-counted(known));
-      widget.apply({ type: "removed", id });
+      if (wasRemoved && known) widget.apply({ type: "removed", id });
       return;
     }
-    widget.countChanged(counted(comment) - counted(known));
     widget.apply({ type: "comment", comment });
   }
 }

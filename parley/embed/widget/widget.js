@@ -31,6 +31,11 @@ function styleInto(root) {
   root.append(h("style", { text: css }));
 }
 
+// 1 for a comment readers see in the count, 0 for a held, deleted or unknown one.
+function published(comment) {
+  return comment && comment.status === "published" ? 1 : 0;
+}
+
 export class Widget {
   constructor(el, options, origin) {
     this.el = el;
@@ -281,10 +286,9 @@ export class Widget {
     this.emptyNote.hidden = this.list.children.length > 0;
   }
 
-  // A comment posted or deleted: the heading's count follows.
   countChanged(by) {
     const thread = this.answer.thread;
-    if (!thread) return;
+    if (!thread || !by) return;
     thread.comment_count = Math.max(0, thread.comment_count + by);
     this.heading.textContent = this.t("count", { n: thread.comment_count });
   }
@@ -296,6 +300,7 @@ export class Widget {
       // Gone for readers (removed by its author or a moderator): out of the list.
       const node = this.nodeOf(event.id);
       if (node) node.remove();
+      this.countChanged(-published(this.comments.get(event.id)));
       this.comments.delete(event.id);
       this.updateEmpty();
       return;
@@ -308,6 +313,9 @@ export class Widget {
     if (event.type !== "comment") return;
     const comment = event.comment;
     const existing = this.nodeOf(comment.id);
+    // The heading's count follows each comment's status, whichever comes first of the
+    // reader's own answer and a live event; a page's comments are counted in it already.
+    if (!event.append) this.countChanged(published(comment) - published(this.comments.get(comment.id)));
     this.comments.set(comment.id, comment);
     const node = commentNode(this, comment);
     if (existing) {
