@@ -71,3 +71,9 @@ def token_for(account, site) -> str:
     from parley.embed import tokens
 
     return tokens.issue(account, site).secret
+
+
+# The widget's browser tests: two origins, a browser that blocks third-party cookies.
+from tests.embed.widget_pages import host_site, parley, reader, third_party_browser  # noqa: E402
+
+__all__ = ["host_site", "parley", "reader", "third_party_browser"]

@@ -1,15 +1,13 @@
 """A real browser on another site's page: Chromium lets the page read the embed API only
 when the site lists the page's origin, preflight and all.
 
-The site's page is served on one port, Parley by the live server on another: two origins,
-as for a blog and its comments.
+The site's page is served on its own origin (tests/embed/widget_pages.py), Parley by the
+live server on another, as for a blog and its comments.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -32,33 +30,16 @@ ASK = """async ([api, method, body]) => {
 }"""
 
 
-class _BlogPage(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = b"<!doctype html><title>Hello</title><div data-parley-thread></div>"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture
-def blog_page(browser, live_server):
-    """A page of a blog served on its own port, whose scripts call Parley's live server."""
-    blog = ThreadingHTTPServer(("127.0.0.1", 0), _BlogPage)
-    serving = threading.Thread(target=blog.serve_forever, daemon=True)
-    serving.start()
-    origin = f"http://127.0.0.1:{blog.server_address[1]}"
+def blog_page(browser, host_site, parley):
+    """A page of a blog served on its own origin, whose scripts call Parley's live server."""
+    origin, pages = host_site()
+    pages["/hello/"] = "<!doctype html><title>Hello</title><div data-parley-thread></div>"
     context = browser.new_context()
     page = context.new_page()
     page.goto(f"{origin}/hello/")
-    yield page, origin, live_server.url
+    yield page, origin, parley
     context.close()
-    blog.shutdown()
-    blog.server_close()
 
 
 def test_an_allowed_origin_opens_and_reads_its_thread_through_the_browser(blog_page):

@@ -17,14 +17,8 @@ from playwright.sync_api import expect
 
 from parley.discussion.actions import set_thread_open
 from parley.embed.models import EmbeddedPage
-from tests.embed import test_widget_browser as widget_browser
-from tests.embed.test_widget_browser import EN, blog, ready, snippet, thread_of
-
-# The two origins and the browser of the widget's tests.
-host_site = widget_browser.host_site
-parley = widget_browser.parley
-reader = widget_browser.reader
-third_party_browser = widget_browser.third_party_browser
+from tests.embed.test_widget_browser import EN
+from tests.embed.widget_pages import blog, ready, snippet, thread_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
