@@ -129,7 +129,13 @@ class SsoOut(Schema):
 
 class CountsParams(Schema):
     url: list[str] = Field(
-        description=f"A page's address; repeat it, at most {actions.MAX_COUNTED_URLS} times."
+        [],
+        description="A page's address; repeat it. At most "
+        f"{actions.MAX_COUNTED_URLS} addresses and ids together.",
+    )
+    id: list[str] = Field(
+        [],
+        description="A page's data-parley-id, for pages known by one; repeat it.",
     )
 
 
@@ -137,6 +143,9 @@ class CountsOut(Schema):
     counts: dict[str, int] = Field(
         description="Each address as asked, with its published comment count (0 when the "
         "page has no thread yet)."
+    )
+    ids: dict[str, int] = Field(
+        description="Each data-parley-id as asked, with its published comment count."
     )
 
 
@@ -239,7 +248,8 @@ def open_thread(request: HttpRequest, payload: ThreadIn):
 def get_counts(request: HttpRequest, params: Query[CountsParams]):
     """The comment counts of many pages of the requesting site at once (a list of posts)."""
     site = sites.require(request)
-    return {"counts": actions.counts(site, params.url)}
+    by_address, by_id = actions.counts(site, params.url, params.id)
+    return {"counts": by_address, "ids": by_id}
 
 
 @router.post(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -143,18 +145,37 @@ def _existing(site: Site, key: str, identifier: str) -> EmbeddedPage | None:
     return page
 
 
-def counts(site: Site, urls: list[str]) -> dict[str, int]:
-    """Each address's published comment count (0 for pages without a thread)."""
-    if len(urls) > MAX_COUNTED_URLS:
+def counts(
+    site: Site, urls: Sequence[str], identifiers: Sequence[str] = ()
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Each address's and each data-parley-id's published comment count (0 for pages
+    without a thread), at most MAX_COUNTED_URLS of both together."""
+    if not urls and not identifiers:
         raise Invalid(
-            _("%(n)s addresses were asked for; at most %(max)s are counted in one request.")
-            % {"n": len(urls), "max": MAX_COUNTED_URLS},
+            _("Say which pages to count: url=<address> or id=<data-parley-id>, repeated."),
+            field="url",
+        )
+    if len(urls) + len(identifiers) > MAX_COUNTED_URLS:
+        raise Invalid(
+            _("%(n)s pages were asked for; at most %(max)s are counted in one request.")
+            % {"n": len(urls) + len(identifiers), "max": MAX_COUNTED_URLS},
             field="url",
         )
     digests = {url: addresses.digest(key_of(url)) for url in urls}
-    found = dict(
+    wanted = {_checked_identifier(identifier) for identifier in identifiers} - {""}
+    by_address = dict(
         EmbeddedPage.objects.filter(site=site, key_digest__in=set(digests.values())).values_list(
             "key_digest", "post__thread__comment_count"
         )
     )
-    return {url: found.get(digest) or 0 for url, digest in digests.items()}
+    by_id = dict(
+        EmbeddedPage.objects.filter(site=site, identifier__in=wanted).values_list(
+            "identifier", "post__thread__comment_count"
+        )
+        if wanted
+        else ()
+    )
+    return (
+        {url: by_address.get(digest) or 0 for url, digest in digests.items()},
+        {identifier: by_id.get(_printable(identifier).strip()) or 0 for identifier in identifiers},
+    )

@@ -52,7 +52,8 @@ def test_the_index_lists_the_articles_each_with_its_count_snippet(blog):
     status, headers, html = get(blog.url)
     assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
     for slug in SLUGS:
-        assert f'<a href="/articles/{slug}/#parley-thread" data-parley-count>' in html
+        snippet = f'<a href="/articles/{slug}/#parley-thread" data-parley-count'
+        assert f'{snippet} data-parley-id="example-blog-{slug}">' in html
     assert html.count("data-parley-count") == 3
     assert f'<script async src="{PARLEY}/count.js"></script>' in html
     assert "embed.js" not in html

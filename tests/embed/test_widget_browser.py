@@ -17,6 +17,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from parley.discussion.models import Comment, Vote
+from parley.embed.actions import open_page
 from parley.embed.models import EmbeddedPage, Site
 from parley.language.translations import translate_now
 from parley.moderation.models import Flag
@@ -417,11 +418,22 @@ def test_counts_appear_on_an_index_page(reader, host_site, parley, post_as):
         thread = thread_of(site, origin, path)
         for i in range(n):
             post_as(thread, f"Reader {i}", f"Comment number {i} on {path}, long enough.")
+    # A page known by its data-parley-id, which the index links under another address.
+    known, _ = open_page(
+        site,
+        origin=origin,
+        client="test",
+        url=origin + "/2024/four/",
+        title="Four",
+        identifier="p4",
+    )
+    post_as(known.post.thread, "Reader", "Counted by the page's id, wherever it moved.")
     pages["/"] = (
         '<!doctype html><html lang="en"><meta charset="utf-8"><title>Index</title>'
         '<a href="/one/#comments" data-parley-count id="one">one</a>'
         f'<span data-parley-count="{origin}/two/" id="two">two</span>'
         f'<span data-parley-count="{origin}/three/" id="three">three</span>'
+        '<a href="/four/#comments" data-parley-count data-parley-id="p4" id="four">four</a>'
         f'<script async src="{parley}/count.js"></script>'
     )
     page = reader()
@@ -429,6 +441,7 @@ def test_counts_appear_on_an_index_page(reader, host_site, parley, post_as):
     expect(page.locator("#one")).to_have_text("2 comments")
     expect(page.locator("#two")).to_have_text("1 comment")
     expect(page.locator("#three")).to_have_text("0 comments")
+    expect(page.locator("#four")).to_have_text("1 comment")
     assert page.errors == []
 
 

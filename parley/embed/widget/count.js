@@ -1,5 +1,7 @@
-// count.js: every [data-parley-count] element (its value a page's address, else its own
-// href without the fragment) shows that page's comment count, 50 pages a request.
+// count.js: every [data-parley-count] element shows its page's comment count, 50 pages a
+// request. The page is the element's data-parley-id when it has one (as the page's snippet
+// names it), else its data-parley-count value (an address), else its own href without the
+// fragment.
 import { count as en } from "./locales/en.js";
 import { count as pt } from "./locales/pt.js";
 
@@ -21,23 +23,31 @@ async function count() {
   const number = new Intl.NumberFormat(code);
   const forms = { en, pt }[code];
   const words = (n) => (forms[plural.select(n)] || forms.other).replace("{n}", number.format(n));
-  const byAddress = new Map();
+  const elements = new Map(); // "url address" or "id identifier" -> its elements
   for (const el of document.querySelectorAll("[data-parley-count]")) {
-    const address = addressOf(el);
-    if (!address) continue;
-    if (!byAddress.has(address)) byAddress.set(address, []);
-    byAddress.get(address).push(el);
+    const id = el.getAttribute("data-parley-id");
+    const key = id ? `id ${id}` : `url ${addressOf(el)}`;
+    if (key === "url ") continue;
+    if (!elements.has(key)) elements.set(key, []);
+    elements.get(key).push(el);
   }
-  const addresses = [...byAddress.keys()];
-  for (let start = 0; start < addresses.length; start += PER_REQUEST) {
+  const keys = [...elements.keys()];
+  for (let start = 0; start < keys.length; start += PER_REQUEST) {
     const search = new URLSearchParams();
-    for (const address of addresses.slice(start, start + PER_REQUEST)) search.append("url", address);
+    for (const key of keys.slice(start, start + PER_REQUEST)) {
+      const [kind, value] = [key.slice(0, key.indexOf(" ")), key.slice(key.indexOf(" ") + 1)];
+      search.append(kind, value);
+    }
     try {
       const response = await fetch(`${ORIGIN}/api/v1/embed/counts?${search}`, { credentials: "omit", mode: "cors" });
       const answer = await response.json();
       if (!response.ok) throw new Error(answer.message);
-      for (const [address, n] of Object.entries(answer.counts)) {
-        for (const el of byAddress.get(address) || []) el.textContent = words(n);
+      const found = [
+        ...Object.entries(answer.counts).map(([address, n]) => [`url ${address}`, n]),
+        ...Object.entries(answer.ids || {}).map(([id, n]) => [`id ${id}`, n]),
+      ];
+      for (const [key, n] of found) {
+        for (const el of elements.get(key) || []) el.textContent = words(n);
       }
     } catch (error) {
       console.error("Parley: the comment counts could not be loaded.", error);
