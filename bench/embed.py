@@ -61,7 +61,7 @@ MARKS = """() => {
         start_to_render: render.startTime,
     };
 }"""
-# The text of the widget's shadow root (open, by the contract): the thread's comments in it.
+# The text of the widget's shadow root (an open one, docs/embedding.md): its comments.
 WIDGET_TEXT = """() => {
     const host = document.querySelector('[data-parley-thread]');
     return host && host.shadowRoot ? host.shadowRoot.textContent : '';
